@@ -1,0 +1,37 @@
+package org.mozilla.relengapi.proxy.proxy;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * Refuses, before any route or reserved path sees them, the requests that could turn the proxy into an open
+ * proxy or leak the token: CONNECT and TRACE (405), and paths that are not in canonical, segment-safe form (400).
+ * Requests that pass carry their {@link RequestPath} as the request attribute {@link #PATH_ATTRIBUTE}.
+ */
+public final class RequestGuardFilter extends HttpFilter {
+    public static final String PATH_ATTRIBUTE = RequestPath.class.getName();
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+        throws IOException, ServletException {
+        String method = request.getMethod();
+        if ("CONNECT".equals(method) || "TRACE".equals(method)) {
+            response.setHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+            JsonResponses.error(response, 405, "method_not_allowed", method + " is not forwarded by this proxy");
+            return;
+        }
+        String uri = request.getRequestURI();
+        String raw = uri.substring(Math.min(request.getContextPath().length(), uri.length()));
+        try {
+            request.setAttribute(PATH_ATTRIBUTE, RequestPath.parse(raw.isEmpty() ? "/" : raw));
+        } catch (RequestPath.InvalidPathException e) {
+            JsonResponses.error(response, 400, "bad_path", "refused: " + e.getMessage());
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+}

@@ -1,0 +1,164 @@
+package org.mozilla.relengapi.proxy.proxy;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.ee10.proxy.ProxyServlet;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.mozilla.relengapi.proxy.http.Failures;
+import org.mozilla.relengapi.proxy.tokens.TemporaryToken;
+import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource;
+import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource.TokenStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards one route's requests to its upstream with {@code Authorization: Bearer <temporary token>}. This is
+ * where the token gets added ({@link #addProxyHeaders}); Jetty's {@link ProxyServlet} does the streaming.
+ *
+ * <p>A request that arrives while no usable token is held is suspended (not blocking a thread) until the next
+ * token arrives or {@link #TOKEN_WAIT} passes, then answered 503.
+ */
+public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
+    public static final Duration TOKEN_WAIT = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(TokenInjectingProxyServlet.class);
+    private static final String TOKEN_ATTRIBUTE = TemporaryToken.class.getName();
+    private static final String WAITED_ATTRIBUTE = TokenInjectingProxyServlet.class.getName() + ".waited";
+
+    private final Route route;
+    private final TemporaryTokenSource tokens;
+    private final SSLContext sslContext;
+
+    /**
+     * @param route the route this servlet serves; a catch-all has an empty prefix
+     */
+    public TokenInjectingProxyServlet(Route route, TemporaryTokenSource tokens, SSLContext sslContext) {
+        this.route = route;
+        this.tokens = tokens;
+        this.sslContext = sslContext;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        Optional<TemporaryToken> token = tokens.usableToken();
+        if (token.isPresent()) {
+            request.setAttribute(TOKEN_ATTRIBUTE, token.get());
+            super.service(request, response);
+            return;
+        }
+        TokenStatus status = tokens.status();
+        if (status.deadlinePassed() || request.getDispatcherType() == DispatcherType.ASYNC && request.getAttribute(WAITED_ATTRIBUTE) != null) {
+            tokenUnavailable(response, status);
+            return;
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0);
+        tokens.nextUsableToken()
+            .completeOnTimeout(null, TOKEN_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+            .whenComplete((next, failure) -> {
+                request.setAttribute(WAITED_ATTRIBUTE, Boolean.TRUE);
+                async.dispatch();
+            });
+    }
+
+    private static void tokenUnavailable(HttpServletResponse response, TokenStatus status) throws IOException {
+        String problem = status.problem().orElse("no temporary token");
+        if (!status.deadlinePassed()) {
+            long seconds = status.retryIn().map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(5L);
+            response.setHeader("Retry-After", Long.toString(seconds));
+        }
+        JsonResponses.error(response, 503, status.deadlinePassed() ? "task_deadline_passed" : "token_unavailable",
+            status.deadlinePassed() ? "task deadline passed" : "no temporary token available: " + problem);
+    }
+
+    @Override
+    protected String rewriteTarget(HttpServletRequest request) {
+        RequestPath path = (RequestPath) request.getAttribute(RequestGuardFilter.PATH_ATTRIBUTE);
+        if (path == null) {
+            return null;
+        }
+        String rest = path.rest(route.prefix().isEmpty() ? 0 : 1);
+        String base = route.upstream().toString();
+        if (rest.isEmpty() && route.upstream().getRawPath().isEmpty()) {
+            rest = "/";
+        }
+        String query = request.getQueryString();
+        return base + rest + (query == null ? "" : "?" + query);
+    }
+
+    @Override
+    protected void onProxyRewriteFailed(HttpServletRequest request, HttpServletResponse response) {
+        try {
+            JsonResponses.error(response, 400, "bad_path", "refused: the path could not be checked");
+        } catch (IOException e) {
+            LOG.debug("client went away before the 400", e);
+        }
+    }
+
+    @Override
+    protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        super.addProxyHeaders(clientRequest, proxyRequest);
+        TemporaryToken token = (TemporaryToken) clientRequest.getAttribute(TOKEN_ATTRIBUTE);
+        // put, not add: whatever Authorization the client sent is replaced, never forwarded.
+        proxyRequest.headers(headers -> headers.put(HttpHeader.AUTHORIZATION, "Bearer " + token.value().reveal()));
+    }
+
+    @Override
+    protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                           Response serverResponse) {
+        if (serverResponse.getStatus() == 401) {
+            tokens.reportRejected((TemporaryToken) clientRequest.getAttribute(TOKEN_ATTRIBUTE));
+        }
+        super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+    }
+
+    @Override
+    protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                          Response serverResponse, Throwable failure) {
+        if (proxyResponse.isCommitted()) {
+            // The client already has the upstream's status and part of the body: all that is left is to cut it.
+            LOG.warn("{} {}: upstream failed mid-response: {}", clientRequest.getMethod(), clientRequest.getRequestURI(),
+                Failures.describe(failure));
+            super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+            return;
+        }
+        int status = proxyResponseStatus(failure);
+        String reason = Failures.describe(failure);
+        LOG.warn("{} {} -> {}: upstream {} {}", clientRequest.getMethod(), clientRequest.getRequestURI(), status,
+            route.upstream(), reason);
+        try {
+            proxyResponse.reset();
+            proxyResponse.setHeader("Connection", "close");
+            JsonResponses.error(proxyResponse, status, status == 504 ? "upstream_timeout" : "upstream_unreachable",
+                (status == 504 ? "no response from the upstream within the idle timeout" : "upstream unreachable: " + reason),
+                Map.of("upstream", route.upstream().toString()));
+        } catch (IOException | IllegalStateException e) {
+            LOG.debug("client went away before the error", e);
+        } finally {
+            if (clientRequest.isAsyncStarted()) {
+                clientRequest.getAsyncContext().complete();
+            }
+        }
+    }
+
+    @Override
+    protected ClientConnector newClientConnector() {
+        ClientConnector connector = super.newClientConnector();
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        tls.setSslContext(sslContext);
+        connector.setSslContextFactory(tls);
+        return connector;
+    }
+}

@@ -1,0 +1,105 @@
+package org.mozilla.relengapi.proxy.server;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Clock;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig;
+
+/** The proxy in its own embedded Jetty: what the runnable jar starts. */
+public final class EmbeddedProxy implements AutoCloseable {
+    /** Method, path (never the query), status, bytes sent, duration. Never a header, so never a token. */
+    private static final String ACCESS_LOG_FORMAT = "%{client}a \"%m %U\" %s %O bytes %{ms}T ms";
+    private static final long STOP_GRACE_MILLIS = 10_000;
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    private EmbeddedProxy(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
+    }
+
+    /**
+     * Reads the task, starts the token source and listens.
+     *
+     * @throws StartupException if start-up fails; nothing is left running then
+     */
+    public static EmbeddedProxy start(ProxyConfig config, Clock clock, PrintStream accessLog) {
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("proxy");
+        Server server = new Server(threads);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(config.bind());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addEventListener(new ProxyContextListener(config, clock));
+        server.setHandler(context);
+        server.setRequestLog(new CustomRequestLog(accessLog::println, ACCESS_LOG_FORMAT));
+        server.setStopTimeout(STOP_GRACE_MILLIS);
+
+        try {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server);
+            throw asStartupFailure(e, config);
+        }
+        if (!context.isAvailable() || context.isFailed()) {
+            stopQuietly(server);
+            throw new StartupException("start-up failed");
+        }
+        return new EmbeddedProxy(server, connector);
+    }
+
+    private static StartupException asStartupFailure(Throwable failure, ProxyConfig config) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof StartupException startup) {
+                return startup;
+            }
+            if (t instanceof java.net.BindException) {
+                return new StartupException("cannot listen on " + config.bind() + ":" + config.port() + ": " + t.getMessage());
+            }
+        }
+        return new StartupException("start-up failed: " + failure);
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // Start-up already failed; that failure is the one to report.
+        }
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** Where the proxy listens, e.g. {@code http://127.0.0.1:8080}. */
+    public URI uri() {
+        String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1" : connector.getHost();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

@@ -1,0 +1,144 @@
+package org.mozilla.relengapi.proxy.server;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig;
+import org.mozilla.relengapi.proxy.http.Backoff;
+import org.mozilla.relengapi.proxy.http.ServiceCallException;
+import org.mozilla.relengapi.proxy.http.TrustedCertificates;
+import org.mozilla.relengapi.proxy.proxy.RequestGuardFilter;
+import org.mozilla.relengapi.proxy.proxy.Route;
+import org.mozilla.relengapi.proxy.proxy.TokenInjectingProxyServlet;
+import org.mozilla.relengapi.proxy.proxy.UnknownRouteServlet;
+import org.mozilla.relengapi.proxy.taskcluster.QueueClient;
+import org.mozilla.relengapi.proxy.taskcluster.TaskDefinition;
+import org.mozilla.relengapi.proxy.taskcluster.TaskScopes;
+import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource;
+import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource.TokenPolicy;
+import org.mozilla.relengapi.proxy.tokens.TokenIssuer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up, the same in the runnable jar and in a servlet container: read the task, turn its scopes into
+ * permissions, start the temporary-token source, and register the routes and reserved paths.
+ */
+public final class ProxyContextListener implements ServletContextListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyContextListener.class);
+    /** docker-worker gives the proxy 30 s to listen; the queue gets most of it. */
+    private static final Duration QUEUE_RETRY_BUDGET = Duration.ofSeconds(20);
+    private static final Backoff QUEUE_BACKOFF = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(4));
+    private static final String SERVER_EXECUTOR_ATTRIBUTE = "org.eclipse.jetty.server.Executor";
+
+    private final ProxyConfig config;
+    private final Clock clock;
+    private TemporaryTokenSource tokens;
+
+    public ProxyContextListener(ProxyConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        SSLContext tls = sslContext();
+        HttpClient controlPlane = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .sslContext(tls)
+            .build();
+        TaskDefinition task = fetchTask(controlPlane);
+        TaskScopes scopes = TaskScopes.of(task.scopes());
+        scopes.ignoredWildcards().forEach(scope ->
+            LOG.warn("ignoring scope {}: a wildcard cannot grant a RelengAPI permission", scope));
+        if (scopes.permissions().isEmpty()) {
+            throw new StartupException("task " + config.taskId() + " has no scope starting with " + TaskScopes.PREFIX
+                + ": there is no RelengAPI permission to proxy with");
+        }
+        LOG.info("task {}: permissions {}", config.taskId(), scopes.permissions());
+
+        tokens = new TemporaryTokenSource(
+            new TokenIssuer(controlPlane, config.tokensUrl(), config.issuingToken(), clock),
+            scopes.permissions(),
+            TokenPolicy.standard(config.tokenLifetime(), task.deadline()),
+            clock);
+        tokens.start();
+
+        register(event.getServletContext(), scopes, tls);
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (tokens != null) {
+            tokens.close();
+        }
+    }
+
+    private SSLContext sslContext() {
+        try {
+            return TrustedCertificates.sslContext(config.caFile());
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    private TaskDefinition fetchTask(HttpClient controlPlane) {
+        QueueClient queue = new QueueClient(controlPlane, QueueClient.queueBaseFor(config.rootUrl()), QUEUE_BACKOFF,
+            QUEUE_RETRY_BUDGET);
+        try {
+            return queue.fetchTask(config.taskId());
+        } catch (ServiceCallException e) {
+            throw new StartupException("cannot read task " + config.taskId() + " from the queue: " + e.getMessage());
+        }
+    }
+
+    private void register(ServletContext context, TaskScopes scopes, SSLContext tls) {
+        FilterRegistration.Dynamic guard = context.addFilter("request-guard", new RequestGuardFilter());
+        guard.setAsyncSupported(true);
+        guard.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+
+        boolean containerHasExecutor = context.getAttribute(SERVER_EXECUTOR_ATTRIBUTE) != null;
+        List<String> prefixes = new ArrayList<>();
+        for (Route route : config.routes()) {
+            addProxy(context, "route-" + route.prefix(), route, tls, containerHasExecutor, "/" + route.prefix() + "/*");
+            prefixes.add(route.prefix());
+        }
+        if (config.catchAll().isPresent()) {
+            addProxy(context, "catch-all", new Route("", config.catchAll().get()), tls, containerHasExecutor, "/");
+        } else {
+            context.addServlet("unknown-route", new UnknownRouteServlet(prefixes)).addMapping("/");
+        }
+        context.addServlet("dockerflow", new DockerflowServlet(config.taskId(), scopes, tokens, BuildInfo.load()))
+            .addMapping(DockerflowServlet.LB_HEARTBEAT, DockerflowServlet.HEARTBEAT, DockerflowServlet.VERSION);
+    }
+
+    private void addProxy(ServletContext context, String name, Route route, SSLContext tls, boolean containerHasExecutor,
+                          String mapping) {
+        ServletRegistration.Dynamic servlet = context.addServlet(name, new TokenInjectingProxyServlet(route, tokens, tls));
+        servlet.setAsyncSupported(true);
+        servlet.setInitParameter("proxyTo", route.upstream().toString());
+        if (!route.prefix().isEmpty()) {
+            servlet.setInitParameter("prefix", "/" + route.prefix());
+        }
+        // Jetty's 60 s default is a total-request timeout: it would cut multi-GB downloads. Only idleness ends a request.
+        servlet.setInitParameter("timeout", "0");
+        servlet.setInitParameter("idleTimeout", Long.toString(config.idleTimeout().toMillis()));
+        if (!containerHasExecutor) {
+            servlet.setInitParameter("maxThreads", "128");
+        }
+        servlet.addMapping(mapping);
+    }
+}

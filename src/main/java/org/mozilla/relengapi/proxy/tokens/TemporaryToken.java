@@ -1,0 +1,29 @@
+package org.mozilla.relengapi.proxy.tokens;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** A temporary RelengAPI token and the time window in which the proxy uses it. */
+public record TemporaryToken(Secret value, Instant issuedAt, Instant expires) {
+
+    /** Renewal starts once three quarters of the lifetime have passed. */
+    public Instant renewAt() {
+        return issuedAt.plus(lifetime().multipliedBy(3).dividedBy(4));
+    }
+
+    /**
+     * A token is not handed out in the last tenth of its life (at most 5 s), so that a request does not reach the
+     * upstream with a token that expired on the way.
+     */
+    public boolean isUsableAt(Instant now) {
+        Duration margin = lifetime().dividedBy(10);
+        if (margin.compareTo(Duration.ofSeconds(5)) > 0) {
+            margin = Duration.ofSeconds(5);
+        }
+        return now.isBefore(expires.minus(margin));
+    }
+
+    public Duration lifetime() {
+        return Duration.between(issuedAt, expires);
+    }
+}

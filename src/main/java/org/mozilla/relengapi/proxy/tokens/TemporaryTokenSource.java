@@ -1,0 +1,182 @@
+package org.mozilla.relengapi.proxy.tokens;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.mozilla.relengapi.proxy.http.Backoff;
+import org.mozilla.relengapi.proxy.http.ServiceCallException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds the current temporary token and keeps it fresh. All issuance happens on one scheduler thread, so there is
+ * never more than one POST in flight however many requests arrive; requests only read the cached token, or wait
+ * for the next one when none is usable. Renewal starts at three quarters of a token's life, so while the service
+ * answers, a request never waits.
+ */
+public final class TemporaryTokenSource implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TemporaryTokenSource.class);
+
+    private final TokenIssuer issuer;
+    private final List<String> permissions;
+    private final TokenPolicy policy;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+
+    private TemporaryToken current;
+    private CompletableFuture<TemporaryToken> next = new CompletableFuture<>();
+    private ScheduledFuture<?> scheduled;
+    private Instant nextAttempt;
+    private int failures;
+    private String lastFailure;
+    private Instant lastDrop;
+
+    public TemporaryTokenSource(TokenIssuer issuer, List<String> permissions, TokenPolicy policy, Clock clock) {
+        this.issuer = issuer;
+        this.permissions = List.copyOf(permissions);
+        this.policy = policy;
+        this.clock = clock;
+        // One thread: this is what makes issuance single-flight.
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "temporary-token-issuer");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Requests the first token, in the background. */
+    public synchronized void start() {
+        scheduleIssue(Duration.ZERO);
+    }
+
+    /** The current token if it can still be used, without waiting. */
+    public synchronized Optional<TemporaryToken> usableToken() {
+        return Optional.ofNullable(current).filter(token -> token.isUsableAt(clock.instant()));
+    }
+
+    /**
+     * Completes with the next usable token: at once if one is held, else when the next issuance succeeds. The
+     * future is the caller's own; cancelling or timing it out affects no one else.
+     */
+    public synchronized CompletableFuture<TemporaryToken> nextUsableToken() {
+        Optional<TemporaryToken> usable = usableToken();
+        return usable.map(CompletableFuture::completedFuture).orElseGet(() -> next.copy());
+    }
+
+    public synchronized TokenStatus status() {
+        Instant now = clock.instant();
+        boolean usable = current != null && current.isUsableAt(now);
+        Optional<Instant> expires = Optional.ofNullable(current).map(TemporaryToken::expires);
+        if (deadlinePassed(now)) {
+            return new TokenStatus(usable, true, expires, Optional.of("task deadline passed"), Optional.empty());
+        }
+        Optional<Duration> retryIn = Optional.ofNullable(nextAttempt)
+            .map(at -> Duration.between(now, at))
+            .map(d -> d.isNegative() ? Duration.ZERO : d);
+        String problem = lastFailure != null ? lastFailure : current == null ? "no temporary token issued yet" : "temporary token expired";
+        return new TokenStatus(usable, false, expires, usable ? Optional.empty() : Optional.of(problem), retryIn);
+    }
+
+    /**
+     * An upstream answered 401 to a request made with {@code rejected}: drop it and get a fresh one, at most once
+     * per {@link TokenPolicy#rejectionCooldown()} so that an upstream that rejects every token cannot make the
+     * proxy hammer the token service.
+     */
+    public synchronized void reportRejected(TemporaryToken rejected) {
+        Instant now = clock.instant();
+        if (current != rejected || (lastDrop != null && now.isBefore(lastDrop.plus(policy.rejectionCooldown())))) {
+            return;
+        }
+        lastDrop = now;
+        current = null;
+        LOG.warn("an upstream rejected the temporary token (401); requesting a new one");
+        scheduleIssue(Duration.ZERO);
+    }
+
+    @Override
+    public synchronized void close() {
+        scheduler.shutdownNow();
+        next.completeExceptionally(new IllegalStateException("the proxy is shutting down"));
+    }
+
+    private void issue() {
+        Instant now = clock.instant();
+        synchronized (this) {
+            nextAttempt = null;
+            if (deadlinePassed(now)) {
+                LOG.warn("task deadline passed; no more temporary tokens will be issued");
+                return;
+            }
+        }
+        Instant expires = policy.deadline()
+            .filter(deadline -> deadline.isBefore(now.plus(policy.lifetime())))
+            .orElse(now.plus(policy.lifetime()));
+        try {
+            TemporaryToken token = issuer.issue(permissions, expires);
+            onIssued(token);
+        } catch (ServiceCallException e) {
+            onFailure(e);
+        } catch (RuntimeException e) {
+            onFailure(new ServiceCallException("unexpected failure: " + e.getClass().getSimpleName(), true));
+        }
+    }
+
+    private synchronized void onIssued(TemporaryToken token) {
+        boolean renewal = current != null;
+        current = token;
+        failures = 0;
+        lastFailure = null;
+        CompletableFuture<TemporaryToken> waiting = next;
+        next = new CompletableFuture<>();
+        waiting.complete(token);
+        LOG.info("{} temporary token for {} permission(s), valid until {}", renewal ? "renewed" : "issued",
+            permissions.size(), token.expires());
+        scheduleIssue(Duration.between(clock.instant(), token.renewAt()));
+    }
+
+    private synchronized void onFailure(ServiceCallException e) {
+        failures++;
+        lastFailure = e.getMessage();
+        Duration delay = e.isRetryable() ? policy.backoff().delay(failures) : policy.clientErrorRetry();
+        LOG.warn("cannot get a temporary token: {}; retrying in {} ms", e.getMessage(), delay.toMillis());
+        scheduleIssue(delay);
+    }
+
+    private void scheduleIssue(Duration delay) {
+        if (scheduler.isShutdown()) {
+            return;
+        }
+        if (scheduled != null) {
+            scheduled.cancel(false);
+        }
+        Duration wait = delay.isNegative() ? Duration.ZERO : delay;
+        nextAttempt = clock.instant().plus(wait);
+        scheduled = scheduler.schedule(this::issue, wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private boolean deadlinePassed(Instant now) {
+        return policy.deadline().map(deadline -> !now.isBefore(deadline)).orElse(false);
+    }
+
+    /** How tokens are asked for and retried. */
+    public record TokenPolicy(Duration lifetime, Optional<Instant> deadline, Backoff backoff,
+                              Duration clientErrorRetry, Duration rejectionCooldown) {
+
+        public static TokenPolicy standard(Duration lifetime, Optional<Instant> deadline) {
+            return new TokenPolicy(lifetime, deadline, new Backoff(Duration.ofMillis(250), Duration.ofSeconds(5)),
+                Duration.ofMinutes(1), Duration.ofMinutes(1));
+        }
+    }
+
+    /** What the heartbeat and the 503 answers report; never the token itself. */
+    public record TokenStatus(boolean usable, boolean deadlinePassed, Optional<Instant> expires, Optional<String> problem,
+                              Optional<Duration> retryIn) {
+    }
+}

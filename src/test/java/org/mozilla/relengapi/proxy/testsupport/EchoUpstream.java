@@ -1,0 +1,110 @@
+package org.mozilla.relengapi.proxy.testsupport;
+
+import com.google.gson.Gson;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An upstream that records what it received and answers with a JSON description of it. Paths ending in
+ * {@code /status/N} answer status N; {@code /redirect} answers 302; {@code /bytes/N} streams N bytes of the
+ * {@link Digests#patternByte} pattern.
+ */
+public final class EchoUpstream extends FakeServer {
+    private final EchoServlet servlet;
+
+    private EchoUpstream(EchoServlet servlet) {
+        super(servlet);
+        this.servlet = servlet;
+    }
+
+    public static EchoUpstream start(String name) {
+        return new EchoUpstream(new EchoServlet(name));
+    }
+
+    public List<RecordedRequest> requests() {
+        return List.copyOf(servlet.requests);
+    }
+
+    public RecordedRequest lastRequest() {
+        List<RecordedRequest> all = servlet.requests;
+        return all.isEmpty() ? null : all.get(all.size() - 1);
+    }
+
+    public void clear() {
+        servlet.requests.clear();
+    }
+
+    /** The JSON an echo answers with, parsed. */
+    public record Echo(String upstream, String method, String path, String query, String authorization,
+                       Map<String, List<String>> headers, long bodyLength, String bodySha256) {
+        public static Echo parse(String json) {
+            return new Gson().fromJson(json, Echo.class);
+        }
+    }
+
+    private static final class EchoServlet extends HttpServlet {
+        private final String name;
+        private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+
+        EchoServlet(String name) {
+            this.name = name;
+        }
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            RecordedRequest recorded = RecordedRequest.read(request);
+            requests.add(recorded);
+            String path = recorded.rawPath();
+            String[] segments = path.split("/");
+            String last = segments.length > 0 ? segments[segments.length - 1] : "";
+            String beforeLast = segments.length > 1 ? segments[segments.length - 2] : "";
+            response.setHeader("X-Upstream", name);
+            if (beforeLast.equals("status")) {
+                response.setStatus(Integer.parseInt(last));
+                response.setHeader("X-Custom-Response", "kept");
+                response.getWriter().write("upstream " + name + " says " + last);
+            } else if (last.equals("redirect")) {
+                response.setStatus(302);
+                response.setHeader("Location", "http://elsewhere.invalid/target?x=1");
+            } else if (beforeLast.equals("bytes")) {
+                stream(response, Long.parseLong(last));
+            } else {
+                echo(response, recorded);
+            }
+        }
+
+        private void echo(HttpServletResponse response, RecordedRequest recorded) throws IOException {
+            Map<String, Object> echo = new LinkedHashMap<>();
+            echo.put("upstream", name);
+            echo.put("method", recorded.method());
+            echo.put("path", recorded.rawPath());
+            echo.put("query", recorded.query());
+            echo.put("authorization", recorded.header("Authorization"));
+            echo.put("headers", recorded.headers());
+            echo.put("bodyLength", recorded.bodyLength());
+            echo.put("bodySha256", recorded.bodySha256());
+            response.setContentType("application/json");
+            response.getWriter().write(new Gson().toJson(echo));
+        }
+
+        private static void stream(HttpServletResponse response, long length) throws IOException {
+            response.setContentType("application/octet-stream");
+            response.setContentLengthLong(length);
+            byte[] buffer = new byte[64 * 1024];
+            ServletOutputStream out = response.getOutputStream();
+            for (long done = 0; done < length; ) {
+                int n = (int) Math.min(buffer.length, length - done);
+                Digests.fillPattern(buffer, done, n);
+                out.write(buffer, 0, n);
+                done += n;
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package org.mozilla.relengapi.proxy.testsupport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.mozilla.relengapi.proxy.server.EmbeddedProxy;
+import org.mozilla.relengapi.proxy.server.Launcher;
+
+/**
+ * The proxy started in-process through its real command line, in front of a fake queue, a fake token service and
+ * one echo upstream per route, all on 127.0.0.1 and free ports.
+ */
+public final class ProxyUnderTest implements AutoCloseable {
+    public static final List<String> PERMISSIONS = List.of("tooltool.download.internal", "tooltool.download.public");
+
+    public final FakeQueue queue;
+    public final FakeTokenService tokenService;
+    public final Map<String, EchoUpstream> upstreams;
+    public final EchoUpstream catchAll;
+    public final String issuingToken;
+    private final EmbeddedProxy proxy;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private ProxyUnderTest(Builder builder) {
+        issuingToken = "issuing-" + UUID.randomUUID();
+        SecretLeakCheck.registerSecret(issuingToken);
+        queue = FakeQueue.start().addTask(TaskIds.TASK, builder.scopes, builder.deadline);
+        tokenService = FakeTokenService.start();
+        upstreams = new LinkedHashMap<>();
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
+            "--relengapi-token=" + issuingToken,
+            "--root-url", queue.rootUrl().toString(),
+            "--tokens-url", tokenService.tokensUrl().toString()));
+        for (String prefix : builder.routes) {
+            EchoUpstream upstream = EchoUpstream.start(prefix);
+            upstreams.put(prefix, upstream);
+            args.add("--route");
+            args.add(prefix + "=" + upstream.uri() + builder.basePath);
+        }
+        catchAll = builder.catchAll ? EchoUpstream.start("catch-all") : null;
+        if (catchAll != null) {
+            args.add("--relengapi-host=" + catchAll.uri());
+        }
+        args.addAll(builder.extraArgs);
+        args.add("--");
+        args.add(TaskIds.TASK);
+        Launcher.Started started = new Launcher(System.out, System.err, Map.of()).start(args);
+        if (started.proxy() == null) {
+            throw new IllegalStateException("proxy did not start: exit status " + started.exitStatus());
+        }
+        proxy = started.proxy();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static ProxyUnderTest start() {
+        return builder().start();
+    }
+
+    public EchoUpstream upstream(String prefix) {
+        return upstreams.get(prefix);
+    }
+
+    public int port() {
+        return proxy.port();
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    public HttpClient client() {
+        return client;
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits until the proxy holds a token, so that a test measures what it means to. */
+    public ProxyUnderTest awaitToken() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (tokenService.issuedTokens().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return this;
+    }
+
+    @Override
+    public void close() throws Exception {
+        proxy.close();
+        queue.close();
+        tokenService.close();
+        for (EchoUpstream upstream : upstreams.values()) {
+            upstream.close();
+        }
+        if (catchAll != null) {
+            catchAll.close();
+        }
+    }
+
+    public static final class Builder {
+        private List<String> routes = List.of("tooltool", "treestatus", "mapper");
+        private List<String> scopes = PERMISSIONS.stream().map(p -> "docker-worker:relengapi-proxy:" + p).toList();
+        private Instant deadline = Instant.now().plusSeconds(3600);
+        private boolean catchAll;
+        private String basePath = "";
+        private final List<String> extraArgs = new ArrayList<>();
+
+        public Builder routes(String... prefixes) {
+            routes = List.of(prefixes);
+            return this;
+        }
+
+        public Builder scopes(List<String> taskScopes) {
+            scopes = taskScopes;
+            return this;
+        }
+
+        public Builder deadline(Instant taskDeadline) {
+            deadline = taskDeadline;
+            return this;
+        }
+
+        public Builder withCatchAll() {
+            catchAll = true;
+            return this;
+        }
+
+        /** Gives every route URL this base path, e.g. {@code /base/}. */
+        public Builder basePath(String path) {
+            basePath = path;
+            return this;
+        }
+
+        public Builder args(String... args) {
+            extraArgs.addAll(List.of(args));
+            return this;
+        }
+
+        public ProxyUnderTest start() {
+            return new ProxyUnderTest(this);
+        }
+    }
+}
