@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -39,6 +40,10 @@ public final class EmbeddedProxy implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Jetty refuses %25 by default, and with it every file name holding a '%'. RequestGuardFilter checks every
+        // path segment by segment and forwards a canonical form, so that encoding is safe to let through; the other
+        // ambiguous forms (dot-segments, encoded separators, empty segments) stay refused.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("relengapi-proxy", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.bind());
         connector.setPort(config.port());

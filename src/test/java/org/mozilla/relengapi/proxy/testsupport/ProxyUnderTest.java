@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.mozilla.relengapi.proxy.server.EmbeddedProxy;
 import org.mozilla.relengapi.proxy.server.Launcher;
 
@@ -36,6 +37,7 @@ public final class ProxyUnderTest implements AutoCloseable {
         SecretLeakCheck.registerSecret(issuingToken);
         queue = FakeQueue.start().addTask(TaskIds.TASK, builder.scopes, builder.deadline);
         tokenService = FakeTokenService.start();
+        builder.tokenServiceSetup.accept(tokenService);
         upstreams = new LinkedHashMap<>();
         List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
             "--relengapi-token=" + issuingToken,
@@ -122,6 +124,13 @@ public final class ProxyUnderTest implements AutoCloseable {
         private boolean catchAll;
         private String basePath = "";
         private final List<String> extraArgs = new ArrayList<>();
+        private Consumer<FakeTokenService> tokenServiceSetup = service -> { };
+
+        /** Prepares the fake token service before the proxy starts (and asks for its first token). */
+        public Builder tokenService(Consumer<FakeTokenService> setup) {
+            tokenServiceSetup = setup;
+            return this;
+        }
 
         public Builder routes(String... prefixes) {
             routes = List.of(prefixes);

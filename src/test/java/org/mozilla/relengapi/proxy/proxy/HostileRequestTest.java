@@ -1,0 +1,163 @@
+package org.mozilla.relengapi.proxy.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
+import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
+import org.mozilla.relengapi.proxy.testsupport.RawHttp;
+import org.mozilla.relengapi.proxy.testsupport.RecordedRequest;
+import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
+
+/** Requests that try to make the proxy an open proxy or lead the token outside a route: each input, its status, and what the upstreams saw. */
+class HostileRequestTest {
+    private static ProxyUnderTest proxy;
+
+    @BeforeAll
+    static void startProxy() throws InterruptedException {
+        proxy = ProxyUnderTest.builder().basePath("/base").start().awaitToken();
+    }
+
+    @AfterAll
+    static void stopProxy() throws Exception {
+        proxy.close();
+    }
+
+    @BeforeEach
+    void forgetEarlierRequests() {
+        proxy.upstreams.values().forEach(EchoUpstream::clear);
+    }
+
+    private static RawHttp.Response send(String requestLine, String... headers) throws Exception {
+        return sendWithHost("relengapi", requestLine, headers);
+    }
+
+    private static RawHttp.Response sendWithHost(String host, String requestLine, String... headers) throws Exception {
+        StringBuilder request = new StringBuilder(requestLine).append("\r\nHost: ").append(host).append("\r\n");
+        for (String header : headers) {
+            request.append(header).append("\r\n");
+        }
+        request.append("Connection: close\r\n\r\n");
+        return RawHttp.send(proxy.port(), request.toString());
+    }
+
+    private static void assertNoUpstreamReached() {
+        for (EchoUpstream upstream : proxy.upstreams.values()) {
+            assertTrue(upstream.requests().isEmpty(), "reached " + upstream.uri() + ": " + upstream.requests());
+        }
+    }
+
+    static Stream<Arguments> refused() {
+        return Stream.of(
+            Arguments.of("GET /tooltool/../mapper/x HTTP/1.1", 400),
+            Arguments.of("GET /tooltool/%2e%2e/mapper/x HTTP/1.1", 400),
+            Arguments.of("GET /tooltool/%2E%2E/%2e%2e/x HTTP/1.1", 400),
+            Arguments.of("GET /tooltool/.%2e/x HTTP/1.1", 400),
+            Arguments.of("GET /tooltool/./x HTTP/1.1", 400),
+            Arguments.of("GET /tooltool/..;/x HTTP/1.1", 400),
+            Arguments.of("GET /tooltool/x/..;/..;/mapper HTTP/1.1", 400),
+            Arguments.of("GET /tooltool/a%2fb HTTP/1.1", 400),
+            Arguments.of("GET /tooltool/a%2F..%2Fb HTTP/1.1", 400),
+            Arguments.of("GET /tooltool/a%5cb HTTP/1.1", 400),
+            Arguments.of("GET /tooltool//x HTTP/1.1", 400),
+            Arguments.of("GET //tooltool/x HTTP/1.1", 400),
+            Arguments.of("GET /tooltool/%252e%252e/x HTTP/1.1", -1),
+            Arguments.of("TRACE /tooltool/x HTTP/1.1", 405),
+            Arguments.of("TRACE * HTTP/1.1", 400));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refused")
+    void refusedRequestsReachNoUpstream(String requestLine, int status) throws Exception {
+        RawHttp.Response response = send(requestLine);
+        if (status > 0) {
+            assertEquals(status, response.status(), response.text());
+            assertNoUpstreamReached();
+            SecretLeakCheck.assertNoSecretIn(response.text());
+        } else {
+            // %252e is an encoded '%2e': a file name, not a dot-segment. It may pass, but only to tooltool, inside /base.
+            for (EchoUpstream upstream : proxy.upstreams.values()) {
+                for (RecordedRequest received : upstream.requests()) {
+                    assertEquals(proxy.upstream("tooltool"), upstream);
+                    assertTrue(received.rawPath().startsWith("/base/"), received.rawPath());
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("connectTargets")
+    void connectIsRefusedWith405(String authority) throws Exception {
+        // What an HTTP client configured to tunnel through the proxy sends: Host equal to the target.
+        RawHttp.Response response = sendWithHost(authority, "CONNECT " + authority + " HTTP/1.1");
+        assertEquals(405, response.status(), response.text());
+        assertNoUpstreamReached();
+    }
+
+    static Stream<String> connectTargets() {
+        return Stream.of("evil.invalid:443", "127.0.0.1:" + proxy.upstream("mapper").port());
+    }
+
+    @Test
+    void connectWithAMismatchedHostIsRefused() throws Exception {
+        assertEquals(400, send("CONNECT evil.invalid:443 HTTP/1.1").status());
+        assertNoUpstreamReached();
+    }
+
+    @Test
+    void absoluteFormTargetIsRoutedByItsPathNeverByItsAuthority() throws Exception {
+        EchoUpstream mapper = proxy.upstream("mapper");
+        String authority = "127.0.0.1:" + mapper.port();
+        RawHttp.Response response = sendWithHost(authority, "GET http://" + authority + "/tooltool/x HTTP/1.1");
+        assertEquals(200, response.status(), response.text());
+        assertEquals(1, proxy.upstream("tooltool").requests().size());
+        assertEquals("/base/x", proxy.upstream("tooltool").lastRequest().rawPath());
+        assertTrue(mapper.requests().isEmpty());
+    }
+
+    @Test
+    void absoluteFormTargetWithoutRouteGets404() throws Exception {
+        RawHttp.Response response = sendWithHost("evil.invalid", "GET http://evil.invalid/steal HTTP/1.1");
+        assertEquals(404, response.status(), response.text());
+        assertNoUpstreamReached();
+    }
+
+    @Test
+    void absoluteFormTargetWhoseAuthorityDisagreesWithHostIsRefused() throws Exception {
+        RawHttp.Response response = send("GET http://evil.invalid/tooltool/x HTTP/1.1");
+        assertEquals(400, response.status(), response.text());
+        assertNoUpstreamReached();
+    }
+
+    @Test
+    void routeBasePathIsKept() throws Exception {
+        RawHttp.Response response = send("GET /treestatus/trees?x=1 HTTP/1.1");
+        assertEquals(200, response.status());
+        RecordedRequest received = proxy.upstream("treestatus").lastRequest();
+        assertEquals("/base/trees", received.rawPath());
+        assertEquals("x=1", received.query());
+    }
+
+    @Test
+    void oversizedHeadersGet431() throws Exception {
+        RawHttp.Response response = send("GET /tooltool/x HTTP/1.1", "X-Big: " + "a".repeat(64 * 1024));
+        assertEquals(431, response.status(), response.text().substring(0, Math.min(200, response.text().length())));
+        assertNoUpstreamReached();
+    }
+
+    @Test
+    void contentLengthWithTransferEncodingIsRefused() throws Exception {
+        RawHttp.Response response = RawHttp.send(proxy.port(), "POST /tooltool/x HTTP/1.1\r\nHost: relengapi\r\n"
+            + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\nGET /mapper/smuggled HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(400, response.status(), response.text());
+        assertNoUpstreamReached();
+    }
+}

@@ -1,0 +1,78 @@
+package org.mozilla.relengapi.proxy.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.net.http.HttpResponse;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
+import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
+import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
+
+class DockerflowTest {
+
+    private static JsonObject json(HttpResponse<String> response) {
+        return JsonParser.parseString(response.body()).getAsJsonObject();
+    }
+
+    @Test
+    void lbHeartbeatAnswers200() throws Exception {
+        try (ProxyUnderTest proxy = ProxyUnderTest.start()) {
+            assertEquals(200, proxy.get("/__lbheartbeat__").statusCode());
+        }
+    }
+
+    @Test
+    void heartbeatIsOkWhenATokenIsHeld() throws Exception {
+        try (ProxyUnderTest proxy = ProxyUnderTest.start().awaitToken()) {
+            HttpResponse<String> response = proxy.get("/__heartbeat__");
+            assertEquals(200, response.statusCode());
+            JsonObject body = json(response);
+            assertEquals("ok", body.get("status").getAsString());
+            assertEquals("ok", body.getAsJsonObject("checks").get("temporary_token").getAsString());
+            assertTrue(body.has("details"));
+            SecretLeakCheck.assertNoSecretIn(response.body());
+        }
+    }
+
+    @Test
+    void heartbeatIs503WithTheReasonWhileTheTokenServiceFails() throws Exception {
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder()
+            .tokenService(service -> service.failWith(403, "issuing token lacks base.tokens.tmp.issue")).start()) {
+            Thread.sleep(300);
+            HttpResponse<String> response = proxy.get("/__heartbeat__");
+            assertEquals(503, response.statusCode());
+            JsonObject body = json(response);
+            assertEquals("error", body.get("status").getAsString());
+            assertTrue(response.body().contains("issuing token lacks base.tokens.tmp.issue"), response.body());
+            assertFalse(response.body().contains(proxy.issuingToken));
+        }
+    }
+
+    @Test
+    void versionHasTheDockerflowFields() throws Exception {
+        try (ProxyUnderTest proxy = ProxyUnderTest.start()) {
+            HttpResponse<String> response = proxy.get("/__version__");
+            assertEquals(200, response.statusCode());
+            assertEquals(Set.of("source", "version", "commit", "build"), json(response).keySet());
+            assertFalse(json(response).get("version").getAsString().isEmpty());
+        }
+    }
+
+    @Test
+    void reservedPathsAreNeverProxiedEvenWithACatchAll() throws Exception {
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder().withCatchAll().start().awaitToken()) {
+            for (String path : new String[] {"/__lbheartbeat__", "/__heartbeat__", "/__version__"}) {
+                assertEquals(200, proxy.get(path).statusCode(), path);
+            }
+            assertTrue(proxy.catchAll.requests().isEmpty());
+            for (EchoUpstream upstream : proxy.upstreams.values()) {
+                assertTrue(upstream.requests().isEmpty());
+            }
+        }
+    }
+}

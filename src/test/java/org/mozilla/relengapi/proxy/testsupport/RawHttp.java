@@ -1,0 +1,72 @@
+package org.mozilla.relengapi.proxy.testsupport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Sends bytes exactly as given, for requests an HTTP client library refuses to make (absolute-form targets,
+ * raw dot-segments, hop-by-hop tricks), and returns what came back, read until the server closes or goes quiet.
+ */
+public final class RawHttp {
+
+    private RawHttp() {
+    }
+
+    public static Response send(int port, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    received.write(buffer, 0, n);
+                    if (Response.isComplete(received.toString(StandardCharsets.ISO_8859_1))) {
+                        break;
+                    }
+                }
+            } catch (SocketTimeoutException | java.net.SocketException e) {
+                // What arrived before the server went quiet or reset the connection is the answer.
+            }
+            return new Response(received.toString(StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /** The raw text of a response; {@link #status()} is 0 if nothing came back. */
+    public record Response(String text) {
+        public int status() {
+            if (!text.startsWith("HTTP/")) {
+                return 0;
+            }
+            return Integer.parseInt(text.substring(9, 12));
+        }
+
+        public String body() {
+            int end = text.indexOf("\r\n\r\n");
+            return end < 0 ? "" : text.substring(end + 4);
+        }
+
+        static boolean isComplete(String text) {
+            int end = text.indexOf("\r\n\r\n");
+            if (end < 0) {
+                return false;
+            }
+            String head = text.substring(0, end).toLowerCase(java.util.Locale.ROOT);
+            int at = head.indexOf("content-length:");
+            if (at < 0) {
+                return head.contains("transfer-encoding: chunked") ? text.endsWith("0\r\n\r\n") : false;
+            }
+            int lineEnd = head.indexOf("\r\n", at);
+            long length = Long.parseLong(head.substring(at + 15, lineEnd < 0 ? head.length() : lineEnd).trim());
+            return text.length() - end - 4 >= length;
+        }
+    }
+}
