@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 
@@ -52,7 +53,8 @@ public final class EmbeddedProxy implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.addEventListener(new ProxyContextListener(config, clock));
-        server.setHandler(context);
+        // Tracks in-flight requests so that stop() lets them finish (up to the grace period) after it stops accepting.
+        server.setHandler(new GracefulHandler(context));
         server.setRequestLog(new CustomRequestLog(accessLog::println, ACCESS_LOG_FORMAT));
         server.setStopTimeout(STOP_GRACE_MILLIS);
 
@@ -103,6 +105,7 @@ public final class EmbeddedProxy implements AutoCloseable {
         server.join();
     }
 
+    /** Stops accepting, lets in-flight requests finish for up to 10 s, then stops. */
     @Override
     public void close() throws Exception {
         server.stop();

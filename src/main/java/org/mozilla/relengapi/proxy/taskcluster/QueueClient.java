@@ -59,9 +59,12 @@ public final class QueueClient {
             try {
                 return attempt(taskId, uri);
             } catch (ServiceCallException e) {
-                Duration delay = backoff.delay(attempt);
-                if (!e.isRetryable() || System.nanoTime() + delay.toNanos() > deadline) {
+                if (!e.isRetryable()) {
                     throw e;
+                }
+                Duration delay = backoff.delay(attempt);
+                if (System.nanoTime() + delay.toNanos() > deadline) {
+                    throw new ServiceCallException(e.getMessage() + " (gave up after " + attempt + " attempts)", false);
                 }
                 LOG.warn("queue: {}; retrying in {} ms", e.getMessage(), delay.toMillis());
                 sleep(delay);

@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * An upstream that records what it received and answers with a JSON description of it. Paths ending in
  * {@code /status/N} answer status N; {@code /redirect} answers 302; {@code /bytes/N} streams N bytes of the
- * {@link Digests#patternByte} pattern.
+ * {@link Digests#patternByte} pattern, pausing {@code pauseMs} after each 64 KiB if asked.
  */
 public final class EchoUpstream extends FakeServer {
     private final EchoServlet servlet;
@@ -49,6 +49,15 @@ public final class EchoUpstream extends FakeServer {
         }
     }
 
+    private static void pause(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException();
+        }
+    }
+
     private static final class EchoServlet extends HttpServlet {
         private final String name;
         private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -74,7 +83,8 @@ public final class EchoUpstream extends FakeServer {
                 response.setStatus(302);
                 response.setHeader("Location", "http://elsewhere.invalid/target?x=1");
             } else if (beforeLast.equals("bytes")) {
-                stream(response, Long.parseLong(last));
+                String pause = request.getParameter("pauseMs");
+                stream(response, Long.parseLong(last), pause == null ? 0 : Long.parseLong(pause));
             } else {
                 echo(response, recorded);
             }
@@ -94,7 +104,7 @@ public final class EchoUpstream extends FakeServer {
             response.getWriter().write(new Gson().toJson(echo));
         }
 
-        private static void stream(HttpServletResponse response, long length) throws IOException {
+        private static void stream(HttpServletResponse response, long length, long pauseMillis) throws IOException {
             response.setContentType("application/octet-stream");
             response.setContentLengthLong(length);
             byte[] buffer = new byte[64 * 1024];
@@ -104,6 +114,10 @@ public final class EchoUpstream extends FakeServer {
                 Digests.fillPattern(buffer, done, n);
                 out.write(buffer, 0, n);
                 done += n;
+                if (pauseMillis > 0) {
+                    out.flush();
+                    pause(pauseMillis);
+                }
             }
         }
     }

@@ -1,0 +1,139 @@
+package org.mozilla.relengapi.proxy.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mozilla.relengapi.proxy.testsupport.Digests;
+import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
+import org.mozilla.relengapi.proxy.testsupport.FakeQueue;
+import org.mozilla.relengapi.proxy.testsupport.FakeTokenService;
+import org.mozilla.relengapi.proxy.testsupport.ProxyProcess;
+import org.mozilla.relengapi.proxy.testsupport.TaskIds;
+
+/** The runnable jar as an operator runs it: a separate JVM, its exit status and everything it prints. */
+class RunnableJarIT {
+    private static final Duration START = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private FakeQueue queue;
+    private FakeTokenService tokenService;
+    private EchoUpstream tooltool;
+    private String issuingToken;
+    private Path tokenFile;
+
+    @BeforeEach
+    void startFakes() throws Exception {
+        issuingToken = "jar-issuing-" + UUID.randomUUID();
+        tokenFile = Files.writeString(dir.resolve("issuing.token"), issuingToken + "\n");
+        queue = FakeQueue.start().addTask(TaskIds.DASH_TASK, List.of("docker-worker:relengapi-proxy:tooltool.download.public"));
+        tokenService = FakeTokenService.start();
+        tooltool = EchoUpstream.start("tooltool");
+    }
+
+    @AfterEach
+    void stopFakes() throws Exception {
+        queue.close();
+        tokenService.close();
+        tooltool.close();
+    }
+
+    private ProxyProcess startProxy() throws Exception {
+        return ProxyProcess.start(List.of("--port=0", "--bind=127.0.0.1", "--relengapi-token-file=" + tokenFile,
+            "--root-url", queue.rootUrl().toString(), "--tokens-url", tokenService.tokensUrl().toString(),
+            "--route", "tooltool=" + tooltool.uri(), "--", TaskIds.DASH_TASK));
+    }
+
+    private void assertNoSecretIn(ProxyProcess proxy) {
+        String output = proxy.stdout() + proxy.stderr();
+        assertFalse(output.contains(issuingToken), "issuing token in output");
+        for (String token : tokenService.issuedTokens()) {
+            assertFalse(output.contains(token), "temporary token in output");
+        }
+    }
+
+    @Test
+    void helpGoesToStdoutAndExitsZero() throws Exception {
+        try (ProxyProcess proxy = ProxyProcess.start(List.of("--help"))) {
+            assertEquals(0, proxy.waitFor(START));
+            assertTrue(proxy.stdout().contains("--relengapi-token-file"));
+            assertEquals("", proxy.stderr());
+        }
+    }
+
+    @Test
+    void badArgumentsExitTwoWithOneLineAndTheUsage() throws Exception {
+        try (ProxyProcess proxy = ProxyProcess.start(List.of("--relengapi-token=" + issuingToken, "--route", "x", "--", TaskIds.TASK))) {
+            assertEquals(2, proxy.waitFor(START));
+            List<String> lines = proxy.stderr().lines().toList();
+            assertEquals("relengapi-proxy: --route x: expected PREFIX=URL", lines.get(0));
+            assertTrue(lines.get(1).startsWith("Usage:"));
+            assertFalse(proxy.stderr().contains(issuingToken));
+        }
+    }
+
+    @Test
+    void unknownTaskExitsOneWithOneLine() throws Exception {
+        try (ProxyProcess proxy = ProxyProcess.start(List.of("--port=0", "--relengapi-token-file", tokenFile.toString(),
+            "--root-url", queue.rootUrl().toString(), "--", TaskIds.TASK))) {
+            assertEquals(1, proxy.waitFor(START));
+            assertEquals(1, proxy.stderr().lines().count(), proxy.stderr());
+            assertTrue(proxy.stderr().contains(TaskIds.TASK));
+        }
+    }
+
+    @Test
+    void proxiesWithTheTokenFromTheFileAndStopsWithStatusZeroOnSigterm() throws Exception {
+        try (ProxyProcess proxy = startProxy()) {
+            int port = proxy.awaitListening(START);
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/tooltool/sha512/abc")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            assertEquals("Bearer " + tokenService.issuedTokens().get(0), tooltool.lastRequest().header("Authorization"));
+            assertEquals("Bearer " + issuingToken, tokenService.requests().get(0).header("Authorization"));
+            proxy.terminate();
+            assertEquals(0, proxy.waitFor(START));
+            assertTrue(proxy.stdout().contains("\"GET /tooltool/sha512/abc\" 200"), proxy.stdout());
+            assertNoSecretIn(proxy);
+        }
+    }
+
+    @Test
+    void sigtermLetsAnInFlightDownloadFinish() throws Exception {
+        long length = 4L * 1024 * 1024;
+        try (ProxyProcess proxy = startProxy()) {
+            int port = proxy.awaitListening(START);
+            // 64 chunks, 40 ms apart: about 2.5 s of download.
+            CompletableFuture<HttpResponse<InputStream>> download = client.sendAsync(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/tooltool/bytes/" + length + "?pauseMs=40")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = download.get();
+            assertEquals(200, response.statusCode());
+            proxy.terminate();
+            try (InputStream body = response.body()) {
+                Digests.Digest digest = Digests.of(body);
+                assertEquals(length, digest.length());
+                assertEquals(Digests.patternSha256(length), digest.sha256());
+            }
+            assertEquals(0, proxy.waitFor(START));
+            assertNoSecretIn(proxy);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package org.mozilla.relengapi.proxy.testsupport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The real jar (target/relengapi-proxy.jar, built by `mvn package`) run as a separate process. */
+public final class ProxyProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+)");
+
+    private final Process process;
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    private final Thread[] pumps;
+
+    private ProxyProcess(Process process) {
+        this.process = process;
+        pumps = new Thread[] {pump(process.getInputStream(), stdout), pump(process.getErrorStream(), stderr)};
+    }
+
+    public static Path jar() {
+        String path = System.getProperty("relengapi.proxy.jar");
+        if (path == null) {
+            throw new IllegalStateException("run through failsafe: the relengapi.proxy.jar system property is not set");
+        }
+        return Path.of(path);
+    }
+
+    public static ProxyProcess start(List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar", jar().toString()));
+        command.addAll(args);
+        return new ProxyProcess(new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start());
+    }
+
+    /** Runs to completion and returns the exit status. */
+    public int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the proxy did not exit within " + timeout + "; stderr:\n" + stderr());
+        }
+        for (Thread pump : pumps) {
+            pump.join(5000);
+        }
+        return process.exitValue();
+    }
+
+    /** Waits for the "listening on" line and returns the port. */
+    public int awaitListening(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher m = LISTENING.matcher(stderr());
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the proxy did not report listening; stderr:\n" + stderr());
+    }
+
+    /** SIGTERM, as docker stop sends it. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public String stdout() {
+        synchronized (stdout) {
+            return stdout.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    public String stderr() {
+        synchronized (stderr) {
+            return stderr.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+
+    private static Thread pump(InputStream in, ByteArrayOutputStream sink) {
+        Thread thread = new Thread(() -> {
+            byte[] buffer = new byte[8192];
+            try (in) {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    synchronized (sink) {
+                        sink.write(buffer, 0, n);
+                    }
+                }
+            } catch (IOException e) {
+                // The process ended.
+            }
+        }, "proxy-output");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+}
