@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An upstream that records what it received and answers with a JSON description of it. Paths ending in
@@ -19,13 +20,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class EchoUpstream extends FakeServer {
     private final EchoServlet servlet;
 
-    private EchoUpstream(EchoServlet servlet) {
-        super(servlet);
+    private EchoUpstream(EchoServlet servlet, TestCertificates tls) {
+        super(servlet, tls);
         this.servlet = servlet;
     }
 
     public static EchoUpstream start(String name) {
-        return new EchoUpstream(new EchoServlet(name));
+        return new EchoUpstream(new EchoServlet(name), null);
+    }
+
+    /** An echo over HTTPS, with a server certificate for 127.0.0.1 signed by the test CA. */
+    public static EchoUpstream startHttps(String name, TestCertificates tls) {
+        return new EchoUpstream(new EchoServlet(name), tls);
     }
 
     public List<RecordedRequest> requests() {
@@ -39,6 +45,11 @@ public final class EchoUpstream extends FakeServer {
 
     public void clear() {
         servlet.requests.clear();
+    }
+
+    /** How many streamed bodies ended early because the other side (the proxy) went away. */
+    public int abortedStreams() {
+        return servlet.aborted.get();
     }
 
     /** The JSON an echo answers with, parsed. */
@@ -61,6 +72,7 @@ public final class EchoUpstream extends FakeServer {
     private static final class EchoServlet extends HttpServlet {
         private final String name;
         private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+        private final AtomicInteger aborted = new AtomicInteger();
 
         EchoServlet(String name) {
             this.name = name;
@@ -84,7 +96,12 @@ public final class EchoUpstream extends FakeServer {
                 response.setHeader("Location", "http://elsewhere.invalid/target?x=1");
             } else if (beforeLast.equals("bytes")) {
                 String pause = request.getParameter("pauseMs");
-                stream(response, Long.parseLong(last), pause == null ? 0 : Long.parseLong(pause));
+                try {
+                    stream(response, Long.parseLong(last), pause == null ? 0 : Long.parseLong(pause));
+                } catch (IOException e) {
+                    aborted.incrementAndGet();
+                    throw e;
+                }
             } else {
                 echo(response, recorded);
             }

@@ -7,20 +7,38 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /** A real HTTP server on 127.0.0.1 and a free port, serving one servlet at every path. */
 public class FakeServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
+    private final boolean https;
+
     protected FakeServer(HttpServlet servlet) {
+        this(servlet, null);
+    }
+
+    /** With {@code tls}, the server speaks HTTPS only. */
+    protected FakeServer(HttpServlet servlet, TestCertificates tls) {
         server = new Server();
+        https = tls != null;
         HttpConfiguration http = new HttpConfiguration();
         // Real upstreams accept %25 in paths; Jetty's default would not.
         http.setUriCompliance(UriCompliance.DEFAULT.with("upstream", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
-        connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        if (https) {
+            http.addCustomizer(new SecureRequestCustomizer(false));
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(tls.serverKeyStore().toString());
+            ssl.setKeyStorePassword(TestCertificates.PASSWORD);
+            connector = new ServerConnector(server, ssl, new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -41,11 +59,11 @@ public class FakeServer implements AutoCloseable {
     }
 
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + port());
+        return uri("");
     }
 
     public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port() + path);
+        return URI.create((https ? "https" : "http") + "://127.0.0.1:" + port() + path);
     }
 
     @Override

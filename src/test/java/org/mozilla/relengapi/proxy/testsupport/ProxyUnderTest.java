@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ public final class ProxyUnderTest implements AutoCloseable {
         builder.tokenServiceSetup.accept(tokenService);
         upstreams = new LinkedHashMap<>();
         List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
-            "--relengapi-token=" + issuingToken,
+            builder.tokenFile == null ? "--relengapi-token=" + issuingToken : "--relengapi-token-file=" + builder.tokenFile,
             "--root-url", queue.rootUrl().toString(),
             "--tokens-url", tokenService.tokensUrl().toString()));
         for (String prefix : builder.routes) {
@@ -49,6 +50,10 @@ public final class ProxyUnderTest implements AutoCloseable {
             args.add("--route");
             args.add(prefix + "=" + upstream.uri() + builder.basePath);
         }
+        builder.extraRoutes.forEach((prefix, url) -> {
+            args.add("--route");
+            args.add(prefix + "=" + url);
+        });
         catchAll = builder.catchAll ? EchoUpstream.start("catch-all") : null;
         if (catchAll != null) {
             args.add("--relengapi-host=" + catchAll.uri());
@@ -125,6 +130,20 @@ public final class ProxyUnderTest implements AutoCloseable {
         private String basePath = "";
         private final List<String> extraArgs = new ArrayList<>();
         private Consumer<FakeTokenService> tokenServiceSetup = service -> { };
+        private final Map<String, URI> extraRoutes = new LinkedHashMap<>();
+        private Path tokenFile;
+
+        /** A route to an upstream that is not an echo (a closed port, a silent or an HTTPS server). */
+        public Builder route(String prefix, URI url) {
+            extraRoutes.put(prefix, url);
+            return this;
+        }
+
+        /** Pass the issuing token as --relengapi-token-file (the test writes and rotates the file). */
+        public Builder tokenFile(Path file) {
+            tokenFile = file;
+            return this;
+        }
 
         /** Prepares the fake token service before the proxy starts (and asks for its first token). */
         public Builder tokenService(Consumer<FakeTokenService> setup) {
