@@ -9,11 +9,11 @@ import java.io.IOException;
 
 /**
  * Refuses, before any route or reserved path sees them, the requests that could turn the proxy into an open
- * proxy or leak the token: CONNECT and TRACE (405), and paths that are not in canonical, segment-safe form (400).
- * Requests that pass carry their {@link RequestPath} as the request attribute {@link #PATH_ATTRIBUTE}.
+ * proxy or leak the token: CONNECT and TRACE (405), and targets that cannot be put in canonical, segment-safe form (400).
+ * Requests that pass carry their {@link RequestTarget} as the request attribute {@link #TARGET_ATTRIBUTE}.
  */
 public final class RequestGuardFilter extends HttpFilter {
-    public static final String PATH_ATTRIBUTE = RequestPath.class.getName();
+    public static final String TARGET_ATTRIBUTE = RequestTarget.class.getName();
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -27,8 +27,8 @@ public final class RequestGuardFilter extends HttpFilter {
         String uri = request.getRequestURI();
         String raw = uri.substring(Math.min(request.getContextPath().length(), uri.length()));
         try {
-            request.setAttribute(PATH_ATTRIBUTE, RequestPath.parse(raw.isEmpty() ? "/" : raw));
-        } catch (RequestPath.InvalidPathException e) {
+            request.setAttribute(TARGET_ATTRIBUTE, RequestTarget.parse(raw.isEmpty() ? "/" : raw, request.getQueryString()));
+        } catch (RequestTarget.InvalidPathException e) {
             JsonResponses.error(response, 400, "bad_path", "refused: " + e.getMessage());
             return;
         }

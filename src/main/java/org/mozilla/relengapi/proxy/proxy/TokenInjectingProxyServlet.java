@@ -5,11 +5,14 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -36,6 +39,7 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     private static final Logger LOG = LoggerFactory.getLogger(TokenInjectingProxyServlet.class);
     private static final String TOKEN_ATTRIBUTE = TemporaryToken.class.getName();
     private static final String WAITED_ATTRIBUTE = TokenInjectingProxyServlet.class.getName() + ".waited";
+    private static final String CLIENT_FAILED_ATTRIBUTE = TokenInjectingProxyServlet.class.getName() + ".clientFailed";
 
     private final Route route;
     private final TemporaryTokenSource tokens;
@@ -85,17 +89,53 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
 
     @Override
     protected String rewriteTarget(HttpServletRequest request) {
-        RequestPath path = (RequestPath) request.getAttribute(RequestGuardFilter.PATH_ATTRIBUTE);
-        if (path == null) {
+        RequestTarget target = (RequestTarget) request.getAttribute(RequestGuardFilter.TARGET_ATTRIBUTE);
+        if (target == null) {
             return null;
         }
-        String rest = path.rest(route.prefix().isEmpty() ? 0 : 1);
+        String rest = target.rest(route.prefix().isEmpty() ? 0 : 1);
         String base = route.upstream().toString();
         if (rest.isEmpty() && route.upstream().getRawPath().isEmpty()) {
             rest = "/";
         }
-        String query = request.getQueryString();
-        return base + rest + (query == null ? "" : "?" + query);
+        return base + rest + (target.query() == null ? "" : "?" + target.query());
+    }
+
+    /** A client whose request body breaks off has sent a bad request; the proxy did not fail. */
+    @Override
+    protected int clientRequestStatus(Throwable failure) {
+        return failure instanceof TimeoutException ? 408 : 400;
+    }
+
+    /**
+     * The client's body, read through a stream that remembers a failure (a body that ends before its declared
+     * length), so that the aborted upstream exchange that follows is answered 400 and not blamed on the upstream.
+     */
+    @Override
+    protected Request.Content proxyRequestContent(HttpServletRequest request, HttpServletResponse response,
+                                                  Request proxyRequest) throws IOException {
+        InputStream body = new FilterInputStream(request.getInputStream()) {
+            @Override
+            public int read() throws IOException {
+                try {
+                    return super.read();
+                } catch (IOException e) {
+                    request.setAttribute(CLIENT_FAILED_ATTRIBUTE, e);
+                    throw e;
+                }
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                try {
+                    return super.read(buffer, offset, length);
+                } catch (IOException e) {
+                    request.setAttribute(CLIENT_FAILED_ATTRIBUTE, e);
+                    throw e;
+                }
+            }
+        };
+        return new ProxyInputStreamRequestContent(request, response, proxyRequest, body) { };
     }
 
     @Override
@@ -134,13 +174,18 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
             super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
             return;
         }
-        int status = proxyResponseStatus(failure);
+        boolean clientFailed = clientRequest.getAttribute(CLIENT_FAILED_ATTRIBUTE) != null;
+        int status = clientFailed ? clientRequestStatus(failure) : proxyResponseStatus(failure);
         String reason = Failures.describe(failure);
-        LOG.warn("{} {} -> {}: upstream {} {}", clientRequest.getMethod(), clientRequest.getRequestURI(), status,
-            route.upstream(), reason);
         try {
             proxyResponse.reset();
             proxyResponse.setHeader("Connection", "close");
+            if (clientFailed) {
+                JsonResponses.error(proxyResponse, status, "bad_request_body", "the request body ended early: " + reason);
+                return;
+            }
+            LOG.warn("{} {} -> {}: upstream {} {}", clientRequest.getMethod(), clientRequest.getRequestURI(), status,
+                route.upstream(), reason);
             JsonResponses.error(proxyResponse, status, status == 504 ? "upstream_timeout" : "upstream_unreachable",
                 (status == 504 ? "no response from the upstream within the idle timeout" : "upstream unreachable: " + reason),
                 Map.of("upstream", route.upstream().toString()));

@@ -1,5 +1,6 @@
 package org.mozilla.relengapi.proxy.server;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,6 +31,18 @@ public final class DockerflowServlet extends HttpServlet {
         this.scopes = scopes;
         this.tokens = tokens;
         this.build = build;
+    }
+
+    /** Only GET and HEAD; anything else is 405 (HttpServlet would answer 501 to methods it does not know). */
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        String method = request.getMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            response.setHeader("Allow", "GET, HEAD");
+            JsonResponses.error(response, 405, "method_not_allowed", request.getServletPath() + " answers GET and HEAD only");
+            return;
+        }
+        super.service(request, response);
     }
 
     @Override

@@ -56,6 +56,7 @@ public final class EmbeddedProxy implements AutoCloseable {
         // Tracks in-flight requests so that stop() lets them finish (up to the grace period) after it stops accepting.
         server.setHandler(new GracefulHandler(context));
         server.setRequestLog(new CustomRequestLog(accessLog::println, ACCESS_LOG_FORMAT));
+        server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(STOP_GRACE_MILLIS);
 
         try {

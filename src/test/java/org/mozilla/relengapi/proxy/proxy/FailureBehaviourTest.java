@@ -34,7 +34,7 @@ class FailureBehaviourTest {
 
     private static void awaitIssuances(ProxyUnderTest proxy, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (proxy.tokenService.requests().size() < count && System.nanoTime() < deadline) {
+        while (proxy.tokenService.issuedTokens().size() < count && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
     }

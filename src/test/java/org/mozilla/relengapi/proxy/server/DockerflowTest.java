@@ -54,6 +54,18 @@ class DockerflowTest {
     }
 
     @Test
+    void reservedPathsAnswerOtherMethodsWith405() throws Exception {
+        try (ProxyUnderTest proxy = ProxyUnderTest.start()) {
+            for (String method : new String[] {"POST", "PATCH", "DELETE"}) {
+                HttpResponse<String> response = proxy.send(java.net.http.HttpRequest.newBuilder(proxy.uri("/__heartbeat__"))
+                    .method(method, java.net.http.HttpRequest.BodyPublishers.ofString("x")));
+                assertEquals(405, response.statusCode(), method);
+                assertEquals("GET, HEAD", response.headers().firstValue("Allow").orElse(""));
+            }
+        }
+    }
+
+    @Test
     void versionHasTheDockerflowFields() throws Exception {
         try (ProxyUnderTest proxy = ProxyUnderTest.start()) {
             HttpResponse<String> response = proxy.get("/__version__");

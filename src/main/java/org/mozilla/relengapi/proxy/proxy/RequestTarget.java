@@ -5,24 +5,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A request path checked and put in one canonical form. The proxy forwards this form, never the raw path: the
- * raw path could be normalised differently by the container, the HTTP client and the upstream, and a
+ * A request's path and query, checked and put in one canonical form. The proxy forwards this form, never the raw
+ * target: the raw path could be normalised differently by the container, the HTTP client and the upstream, and a
  * dot-segment or an encoded separator could then lead a request, with the token, outside its route's base path.
- * So such paths are refused (400) instead of guessed at.
+ * So such paths are refused (400) instead of guessed at. The query is forwarded as sent, except that characters a
+ * URI may not hold raw are percent-encoded; a malformed percent-escape is refused.
  */
-public final class RequestPath {
+public final class RequestTarget {
     private final List<String> segments;
+    private final String query;
 
-    private RequestPath(List<String> segments) {
+    private RequestTarget(List<String> segments, String query) {
         this.segments = List.copyOf(segments);
+        this.query = query;
     }
 
     /**
-     * Parses a raw (still percent-encoded) absolute path.
+     * Parses a raw (still percent-encoded) absolute path and query (null when there is none).
      *
-     * @throws InvalidPathException with a short reason, for paths that are refused
+     * @throws InvalidPathException with a short reason, for targets that are refused
      */
-    public static RequestPath parse(String rawPath) throws InvalidPathException {
+    public static RequestTarget parse(String rawPath, String rawQuery) throws InvalidPathException {
         if (rawPath == null || !rawPath.startsWith("/")) {
             throw new InvalidPathException("the path must start with /");
         }
@@ -34,7 +37,12 @@ public final class RequestPath {
             }
             segments.add(canonical(decode(raw[i])));
         }
-        return new RequestPath(segments);
+        return new RequestTarget(segments, rawQuery == null ? null : canonicalQuery(rawQuery));
+    }
+
+    /** The canonical query, without the {@code ?}, or null when the request had none. */
+    public String query() {
+        return query;
     }
 
     /** The canonical segments; the last is empty for a path that ends with {@code /}. */
@@ -92,6 +100,28 @@ public final class RequestPath {
 
     private static boolean isDotSegment(byte[] segment) {
         return (segment.length == 1 && segment[0] == '.') || (segment.length == 2 && segment[0] == '.' && segment[1] == '.');
+    }
+
+    private static String canonicalQuery(String raw) throws InvalidPathException {
+        StringBuilder out = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0 || Character.digit(raw.charAt(i + 2), 16) < 0) {
+                    throw new InvalidPathException("malformed percent-encoding in query");
+                }
+                out.append(raw, i, i + 3);
+                i += 2;
+            } else if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0)) {
+                out.append(c);
+            } else {
+                for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                    out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+                }
+            }
+        }
+        return out.toString();
     }
 
     /** Unreserved characters and the sub-delimiters that mean nothing special in a path stay as they are. */

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class RequestPathTest {
+class RequestTargetTest {
 
     @ParameterizedTest
     @CsvSource({
@@ -24,15 +24,32 @@ class RequestPathTest {
         "/tooltool/a%3bb,/a%3Bb"})
     void restAfterThePrefixIsCanonical(String raw, String rest) throws Exception {
         if (rest.equals("REFUSED")) {
-            assertThrows(RequestPath.InvalidPathException.class, () -> RequestPath.parse(raw));
+            assertThrows(RequestTarget.InvalidPathException.class, () -> RequestTarget.parse(raw, null));
             return;
         }
-        assertEquals(rest, RequestPath.parse(raw).rest(1));
+        assertEquals(rest, RequestTarget.parse(raw, null).rest(1));
     }
 
     @Test
     void segmentsAreKeptIncludingATrailingEmptyOne() throws Exception {
-        assertEquals(List.of("a", "b", ""), RequestPath.parse("/a/b/").segments());
+        assertEquals(List.of("a", "b", ""), RequestTarget.parse("/a/b/", null).segments());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"a=1&b=%20two,a=1&b=%20two", "x=a/b?c:d@e,x=a/b?c:d@e", "x=a\\b,x=a%5Cb", "x=é,x=%C3%A9", "'',''"})
+    void queryIsKeptButForCharactersAUriCannotHoldRaw(String raw, String canonical) throws Exception {
+        assertEquals(canonical, RequestTarget.parse("/a", raw).query());
+    }
+
+    @Test
+    void noQueryStaysAbsent() throws Exception {
+        assertEquals(null, RequestTarget.parse("/a", null).query());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x=%zz", "x=%", "x=%4"})
+    void malformedQueryEscapesAreRefused(String raw) {
+        assertThrows(RequestTarget.InvalidPathException.class, () -> RequestTarget.parse("/a", raw));
     }
 
     @ParameterizedTest
@@ -41,6 +58,6 @@ class RequestPathTest {
         "//tooltool/x", "/tooltool/..;/x", "/tooltool/x;jsessionid=1", "/tooltool/%zz", "/tooltool/%4", "/tooltool/a%00b",
         "relative", "/tooltool/a b"})
     void unsafePathsAreRefused(String raw) {
-        assertThrows(RequestPath.InvalidPathException.class, () -> RequestPath.parse(raw));
+        assertThrows(RequestTarget.InvalidPathException.class, () -> RequestTarget.parse(raw, null));
     }
 }

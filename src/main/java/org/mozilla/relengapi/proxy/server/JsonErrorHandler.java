@@ -1,0 +1,44 @@
+package org.mozilla.relengapi.proxy.server;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The answers Jetty itself gives to requests it refuses before any servlet (malformed request lines, ambiguous
+ * URIs, oversized headers): JSON like the proxy's own errors, never HTML and never a stack trace.
+ */
+final class JsonErrorHandler extends ErrorHandler {
+
+    JsonErrorHandler() {
+        setShowStacks(false);
+        setShowCauses(false);
+        setShowOrigin(false);
+        setDefaultResponseMimeType("application/json");
+    }
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                    Callback callback) throws IOException {
+        if (code == 505) {
+            // The proxy speaks HTTP/1.x; any other version in a request line is a malformed request, not a failure of
+            // the proxy: 400, so that a 5xx always means the proxy or an upstream could not serve.
+            response.setStatus(400);
+            super.generateResponse(request, response, 400, "unsupported HTTP version", cause, callback);
+            return;
+        }
+        super.generateResponse(request, response, code, message, cause, callback);
+    }
+
+    @Override
+    protected void writeErrorJson(Request request, PrintWriter writer, int code, String message, Throwable cause) {
+        JsonObject body = new JsonObject();
+        body.addProperty("error", code == 431 ? "headers_too_large" : code >= 500 ? "server_error" : "bad_request");
+        body.addProperty("message", message == null ? "refused" : message);
+        writer.write(body.toString());
+    }
+}
