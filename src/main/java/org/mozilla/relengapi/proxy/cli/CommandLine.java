@@ -1,5 +1,6 @@
 package org.mozilla.relengapi.proxy.cli;
 
+import com.beust.jcommander.DefaultUsageFormatter;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
@@ -95,10 +96,10 @@ public final class CommandLine {
         } catch (ParameterException e) {
             throw new UsageException(redact(e.getMessage(), normalized));
         }
-        if (options.help) {
+        if (options.help != null) {
             return new Help();
         }
-        if (options.version) {
+        if (options.version != null) {
             return new Version();
         }
         if (dashDash < 0) {
@@ -113,7 +114,13 @@ public final class CommandLine {
     private static JCommander newJCommander(ProxyOptions options) {
         JCommander jc = JCommander.newBuilder().programName(PROGRAM).addObject(options)
             .expandAtSign(false).acceptUnknownOptions(false).build();
-        jc.setUsageFormatter(new com.beust.jcommander.DefaultUsageFormatter(jc));
+        jc.setUsageFormatter(new DefaultUsageFormatter(jc) {
+            @Override
+            public void appendMainLine(StringBuilder out, boolean hasOptions, boolean hasCommands, int indentCount,
+                                       String indent) {
+                // usage() has already written the synopsis, with the `-- <taskId>` JCommander cannot describe.
+            }
+        });
         return jc;
     }
 
@@ -128,7 +135,7 @@ public final class CommandLine {
             Parameter parameter = field.getAnnotation(Parameter.class);
             if (parameter != null) {
                 for (String name : parameter.names()) {
-                    isFlag.put(name, field.getType() == boolean.class);
+                    isFlag.put(name, field.getType() == Boolean.class);
                 }
             }
         }
@@ -177,7 +184,7 @@ public final class CommandLine {
             throw new UsageException("invalid task id " + shown + ": not a Taskcluster slugid (22 characters of A-Z a-z 0-9 _ -)");
         }
         String rootUrl = o.rootUrl != null ? o.rootUrl : environment.getOrDefault("TASKCLUSTER_ROOT_URL", DEFAULT_ROOT_URL);
-        List<String> routes = o.routes.isEmpty() ? DEFAULT_ROUTES : o.routes;
+        List<String> routes = o.routes == null ? DEFAULT_ROUTES : o.routes;
         return new ProxyConfig(
             taskId,
             issuingToken(o),

@@ -1,12 +1,13 @@
 package org.mozilla.relengapi.proxy.cli;
 
 import com.beust.jcommander.Parameter;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The command line as JCommander binds it. Every value stays a string here: {@link CommandLine} validates and
- * converts, so that every error message is its own one-liner and never echoes a token.
+ * converts, so that every error message is its own one-liner and never echoes a token. Nothing has an initial
+ * value (flags are Boolean, null when absent) so that the usage shows the defaults written in the descriptions
+ * and no "Default: []" noise.
  */
 final class ProxyOptions {
 
@@ -34,7 +35,7 @@ final class ProxyOptions {
 
     @Parameter(names = "--route", description = "PREFIX=URL: /PREFIX/rest is forwarded to URL/rest. Repeatable; any "
         + "--route replaces the whole default table (tooltool, treestatus and mapper at https://<name>.mozilla-releng.net)")
-    List<String> routes = new ArrayList<>();
+    List<String> routes;
 
     @Parameter(names = "--relengapi-host", description = "Catch-all upstream for paths no route matches; a bare host "
         + "means https://HOST (default: none, such paths get 404)")
@@ -52,8 +53,8 @@ final class ProxyOptions {
     String caFile;
 
     @Parameter(names = {"-h", "--help"}, help = true, description = "Print this help and exit")
-    boolean help;
+    Boolean help;
 
     @Parameter(names = "--version", description = "Print the version and exit")
-    boolean version;
+    Boolean version;
 }
