@@ -100,6 +100,42 @@ class RunnableJarIT {
     }
 
     @Test
+    void queueThatKeepsFailingExitsOneAfterBoundedRetries() throws Exception {
+        queue.failNext(Integer.MAX_VALUE, 503);
+        long start = System.nanoTime();
+        try (ProxyProcess proxy = startProxy()) {
+            assertEquals(1, proxy.waitFor(Duration.ofSeconds(60)));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(Duration.ofSeconds(15)) > 0 && took.compareTo(Duration.ofSeconds(40)) < 0, "took " + took);
+            List<String> lines = proxy.stderr().lines().filter(line -> line.startsWith("relengapi-proxy:")).toList();
+            assertEquals(1, lines.size(), proxy.stderr());
+            assertTrue(lines.get(0).contains(TaskIds.DASH_TASK) && lines.get(0).contains("503"), lines.get(0));
+            int attempts = queue.requests().size();
+            assertTrue(attempts >= 5 && attempts <= 30, "backoff, not a loop: " + attempts);
+            assertTrue(tokenService.requests().isEmpty());
+        }
+    }
+
+    @Test
+    void downloadLongerThanJettysDefaultTotalTimeoutCompletes() throws Exception {
+        // 140 chunks of 64 KiB, 480 ms apart: about 67 s, past the 60 s total timeout a stock ProxyServlet would apply.
+        long length = 140L * 65536;
+        try (ProxyProcess proxy = startProxy()) {
+            int port = proxy.awaitListening(START);
+            HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/tooltool/bytes/" + length + "?pauseMs=480")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, response.statusCode());
+            try (InputStream body = response.body()) {
+                Digests.Digest digest = Digests.of(body);
+                assertEquals(length, digest.length());
+                assertEquals(Digests.patternSha256(length), digest.sha256());
+            }
+            assertNoSecretIn(proxy);
+        }
+    }
+
+    @Test
     void proxiesWithTheTokenFromTheFileAndStopsWithStatusZeroOnSigterm() throws Exception {
         try (ProxyProcess proxy = startProxy()) {
             int port = proxy.awaitListening(START);
