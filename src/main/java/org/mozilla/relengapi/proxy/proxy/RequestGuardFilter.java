@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * Refuses, before any route or reserved path sees them, the requests that could turn the proxy into an open
@@ -19,9 +20,12 @@ public final class RequestGuardFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
         throws IOException, ServletException {
         String method = request.getMethod();
-        if ("CONNECT".equals(method) || "TRACE".equals(method)) {
+        // Jetty's client upper-cases the method it forwards, so "trace" would leave as TRACE: compare ignoring case,
+        // and refuse any method not written in upper case rather than let the client rewrite it.
+        if ("CONNECT".equalsIgnoreCase(method) || "TRACE".equalsIgnoreCase(method)
+            || !method.equals(method.toUpperCase(Locale.ROOT))) {
             response.setHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
-            JsonResponses.error(response, 405, "method_not_allowed", method + " is not forwarded by this proxy");
+            JsonResponses.error(response, 405, "method_not_allowed", "this method is not forwarded by this proxy");
             return;
         }
         String uri = request.getRequestURI();

@@ -71,6 +71,10 @@ class HostileRequestTest {
             Arguments.of("GET //tooltool/x HTTP/1.1", 400),
             Arguments.of("GET /tooltool/%252e%252e/x HTTP/1.1", -1),
             Arguments.of("TRACE /tooltool/x HTTP/1.1", 405),
+            Arguments.of("trace /tooltool/x HTTP/1.1", 405),
+            Arguments.of("Trace /tooltool/x HTTP/1.1", 405),
+            Arguments.of("connect /tooltool/x HTTP/1.1", 405),
+            Arguments.of("get /tooltool/x HTTP/1.1", 405),
             Arguments.of("TRACE * HTTP/1.1", 400));
     }
 
