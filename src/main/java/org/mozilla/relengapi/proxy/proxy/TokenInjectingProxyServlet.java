@@ -155,6 +155,15 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
         proxyRequest.headers(headers -> headers.put(HttpHeader.AUTHORIZATION, "Bearer " + token.value().reveal()));
     }
 
+    /**
+     * Sends without Jetty's DEBUG dump of the outgoing headers, which would write the token to the log of anyone
+     * who turns on debugging to troubleshoot.
+     */
+    @Override
+    protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest) {
+        proxyRequest.send(newProxyResponseListener(clientRequest, proxyResponse));
+    }
+
     @Override
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                            Response serverResponse) {

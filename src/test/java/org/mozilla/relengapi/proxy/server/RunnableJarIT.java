@@ -55,8 +55,8 @@ class RunnableJarIT {
         tooltool.close();
     }
 
-    private ProxyProcess startProxy() throws Exception {
-        return ProxyProcess.start(List.of("--port=0", "--bind=127.0.0.1", "--relengapi-token-file=" + tokenFile,
+    private ProxyProcess startProxy(String... jvmOptions) throws Exception {
+        return ProxyProcess.start(List.of(jvmOptions), List.of("--port=0", "--bind=127.0.0.1", "--relengapi-token-file=" + tokenFile,
             "--root-url", queue.rootUrl().toString(), "--tokens-url", tokenService.tokensUrl().toString(),
             "--route", "tooltool=" + tooltool.uri(), "--", TaskIds.DASH_TASK));
     }
@@ -147,6 +147,20 @@ class RunnableJarIT {
             proxy.terminate();
             assertEquals(0, proxy.waitFor(START));
             assertTrue(proxy.stdout().contains("\"GET /tooltool/sha512/abc\" 200"), proxy.stdout());
+            assertNoSecretIn(proxy);
+        }
+    }
+
+    @Test
+    void debugLoggingOfTheProxyDoesNotPrintTokens() throws Exception {
+        try (ProxyProcess proxy = startProxy("-Dorg.mozilla.relengapi.proxy.LEVEL=DEBUG")) {
+            int port = proxy.awaitListening(START);
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/tooltool/debug")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            proxy.terminate();
+            proxy.waitFor(START);
+            assertTrue(proxy.stderr().contains("DEBUG"), "debug logging was on");
             assertNoSecretIn(proxy);
         }
     }

@@ -35,8 +35,13 @@ public final class ProxyProcess implements AutoCloseable {
     }
 
     public static ProxyProcess start(List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar", jar().toString()));
+        return start(List.of(), args);
+    }
+
+    public static ProxyProcess start(List<String> jvmOptions, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(args);
         return new ProxyProcess(new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start());
     }
