@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.mozilla.relengapi.proxy.http.Backoff;
+import org.mozilla.relengapi.proxy.http.ControlPlaneCall;
 import org.mozilla.relengapi.proxy.http.Failures;
 import org.mozilla.relengapi.proxy.http.ServiceCallException;
 import org.slf4j.Logger;
@@ -73,11 +74,11 @@ public final class QueueClient {
     }
 
     private TaskDefinition attempt(String taskId, URI uri) throws ServiceCallException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(ATTEMPT_TIMEOUT)
+        HttpRequest request = HttpRequest.newBuilder(uri)
             .header("Accept", "application/json").GET().build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = ControlPlaneCall.send(http, request, ATTEMPT_TIMEOUT);
         } catch (IOException e) {
             throw new ServiceCallException("GET " + uri + " failed: " + Failures.describe(e), true);
         } catch (InterruptedException e) {

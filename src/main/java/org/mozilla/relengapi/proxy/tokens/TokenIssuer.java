@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.mozilla.relengapi.proxy.http.ControlPlaneCall;
 import org.mozilla.relengapi.proxy.http.Failures;
 import org.mozilla.relengapi.proxy.http.ServiceCallException;
 
@@ -26,7 +27,8 @@ import org.mozilla.relengapi.proxy.http.ServiceCallException;
  * produces is free of both the issuing token and the temporary token.
  */
 public final class TokenIssuer {
-    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
+    /** A request waits at most 10 s for a token; an attempt that takes longer is of no use to anyone. */
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
     private final HttpClient http;
     private final URI tokensUrl;
@@ -49,7 +51,7 @@ public final class TokenIssuer {
             throw new ServiceCallException("cannot read the issuing token: " + Failures.describe(e), true);
         }
         Instant issuedAt = clock.instant();
-        HttpRequest request = HttpRequest.newBuilder(tokensUrl).timeout(ATTEMPT_TIMEOUT)
+        HttpRequest request = HttpRequest.newBuilder(tokensUrl)
             .header("Authorization", "Bearer " + issuing.reveal())
             .header("Content-Type", "application/json")
             .header("Accept", "application/json")
@@ -57,7 +59,7 @@ public final class TokenIssuer {
             .build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = ControlPlaneCall.send(http, request, ATTEMPT_TIMEOUT);
         } catch (IOException e) {
             throw new ServiceCallException("POST " + tokensUrl + " failed: " + issuing.redactFrom(Failures.describe(e)), true);
         } catch (InterruptedException e) {

@@ -68,6 +68,21 @@ class FailureBehaviourTest {
     }
 
     @Test
+    void tokenServiceThatStallsMidAnswerIsTimedOutAndRetried() throws Exception {
+        long start = System.nanoTime();
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder().tokenService(service -> service.stallMidBody(true)).start()) {
+            Thread.sleep(1000);
+            proxy.tokenService.stallMidBody(false);
+            // The stalled attempt is cut at 10 s, and the retry gets a token.
+            proxy.awaitToken(Duration.ofSeconds(20));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(Duration.ofSeconds(9)) > 0 && took.compareTo(Duration.ofSeconds(16)) < 0, "took " + took);
+            assertEquals(200, proxy.get("/tooltool/x").statusCode());
+            assertEquals(2, proxy.tokenService.requests().size());
+        }
+    }
+
+    @Test
     void clientErrorFromTheTokenServiceIsNotRetriedInALoop() throws Exception {
         try (ProxyUnderTest proxy = ProxyUnderTest.builder()
             .tokenService(service -> service.failWith(403, "missing permission tooltool.download.internal")).start()) {

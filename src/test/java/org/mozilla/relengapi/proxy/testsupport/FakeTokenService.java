@@ -56,6 +56,14 @@ public final class FakeTokenService extends FakeServer {
         servlet.lifetime = lifetime;
     }
 
+    /**
+     * While on, answer 200 with the first byte of a body and then nothing more for 30 s: a service stalled
+     * mid-answer. An answer already stalled stays stalled when this is turned off.
+     */
+    public void stallMidBody(boolean stall) {
+        servlet.stall = stall;
+    }
+
     /** Delay each answer, to let concurrent requests pile up. */
     public void delayAnswers(Duration delay) {
         servlet.delay = delay;
@@ -70,6 +78,7 @@ public final class FakeTokenService extends FakeServer {
         private volatile String failureDescription;
         private volatile Duration lifetime;
         private volatile Duration delay = Duration.ZERO;
+        private volatile boolean stall;
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -77,6 +86,15 @@ public final class FakeTokenService extends FakeServer {
             requests.add(recorded);
             sleep(delay);
             response.setContentType("application/json");
+            if (stall) {
+                response.setContentLength(1000);
+                response.getOutputStream().write('{');
+                response.flushBuffer();
+                for (int i = 0; i < 300 && !Thread.currentThread().isInterrupted(); i++) {
+                    sleep(Duration.ofMillis(100));
+                }
+                return;
+            }
             if (failureStatus != 0) {
                 response.setStatus(failureStatus);
                 JsonObject error = new JsonObject();

@@ -102,7 +102,11 @@ public final class ProxyUnderTest implements AutoCloseable {
 
     /** Waits until the proxy holds a token (its heartbeat says so), so that a test measures what it means to. */
     public ProxyUnderTest awaitToken() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        return awaitToken(Duration.ofSeconds(10));
+    }
+
+    public ProxyUnderTest awaitToken(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 if (get("/__heartbeat__").statusCode() == 200) {
@@ -113,7 +117,7 @@ public final class ProxyUnderTest implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        throw new IllegalStateException("the proxy got no token within 10 s");
+        throw new IllegalStateException("the proxy got no token within " + limit);
     }
 
     @Override
