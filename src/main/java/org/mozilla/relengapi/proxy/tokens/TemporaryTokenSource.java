@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -30,8 +32,11 @@ public final class TemporaryTokenSource implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
 
+    /** A renewal is never scheduled sooner than this after an issuance, whatever lifetime the service granted. */
+    private static final Duration MIN_RENEWAL_DELAY = Duration.ofSeconds(1);
+
+    private final Set<CompletableFuture<TemporaryToken>> waiters = ConcurrentHashMap.newKeySet();
     private TemporaryToken current;
-    private CompletableFuture<TemporaryToken> next = new CompletableFuture<>();
     private ScheduledFuture<?> scheduled;
     private Instant nextAttempt;
     private int failures;
@@ -67,7 +72,14 @@ public final class TemporaryTokenSource implements AutoCloseable {
      */
     public synchronized CompletableFuture<TemporaryToken> nextUsableToken() {
         Optional<TemporaryToken> usable = usableToken();
-        return usable.map(CompletableFuture::completedFuture).orElseGet(() -> next.copy());
+        if (usable.isPresent()) {
+            return CompletableFuture.completedFuture(usable.get());
+        }
+        CompletableFuture<TemporaryToken> waiter = new CompletableFuture<>();
+        waiters.add(waiter);
+        // However the waiter ends (a token, the caller's timeout, shutdown) it is forgotten: a long outage holds none.
+        waiter.whenComplete((token, failure) -> waiters.remove(waiter));
+        return waiter;
     }
 
     public synchronized TokenStatus status() {
@@ -101,9 +113,12 @@ public final class TemporaryTokenSource implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        scheduler.shutdownNow();
-        next.completeExceptionally(new IllegalStateException("the proxy is shutting down"));
+    public void close() {
+        synchronized (this) {
+            scheduler.shutdownNow();
+        }
+        IllegalStateException closed = new IllegalStateException("the proxy is shutting down");
+        List.copyOf(waiters).forEach(waiter -> waiter.completeExceptionally(closed));
     }
 
     private void issue() {
@@ -120,25 +135,33 @@ public final class TemporaryTokenSource implements AutoCloseable {
             .orElse(now.plus(policy.lifetime()));
         try {
             TemporaryToken token = issuer.issue(permissions, expires);
+            if (!token.isUsableAt(clock.instant())) {
+                // Clock skew, or a service that caps lifetimes: renewing "at once" would loop as fast as it answers.
+                throw new ServiceCallException("token service granted a token that is already expired or about to ("
+                    + token.expires() + ")", true);
+            }
             onIssued(token);
         } catch (ServiceCallException e) {
             onFailure(e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Whatever went wrong, the next attempt must still be scheduled, or renewals would stop for good.
             onFailure(new ServiceCallException("unexpected failure: " + e.getClass().getSimpleName(), true));
         }
     }
 
-    private synchronized void onIssued(TemporaryToken token) {
-        boolean renewal = current != null;
-        current = token;
-        failures = 0;
-        lastFailure = null;
-        CompletableFuture<TemporaryToken> waiting = next;
-        next = new CompletableFuture<>();
-        waiting.complete(token);
-        LOG.info("{} temporary token for {} permission(s), valid until {}", renewal ? "renewed" : "issued",
-            permissions.size(), token.expires());
-        scheduleIssue(Duration.between(clock.instant(), token.renewAt()));
+    private void onIssued(TemporaryToken token) {
+        synchronized (this) {
+            boolean renewal = current != null;
+            current = token;
+            failures = 0;
+            lastFailure = null;
+            LOG.info("{} temporary token for {} permission(s), valid until {}", renewal ? "renewed" : "issued",
+                permissions.size(), token.expires());
+            Duration untilRenewal = Duration.between(clock.instant(), token.renewAt());
+            scheduleIssue(untilRenewal.compareTo(MIN_RENEWAL_DELAY) < 0 ? MIN_RENEWAL_DELAY : untilRenewal);
+        }
+        // Outside the lock: each waiter re-dispatches a request, and none of that should hold up usableToken().
+        List.copyOf(waiters).forEach(waiter -> waiter.complete(token));
     }
 
     private synchronized void onFailure(ServiceCallException e) {

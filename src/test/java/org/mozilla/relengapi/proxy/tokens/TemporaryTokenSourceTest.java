@@ -1,0 +1,108 @@
+package org.mozilla.relengapi.proxy.tokens;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.atLeast;
+import static org.mockito.Mockito.atMost;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mozilla.relengapi.proxy.http.Backoff;
+import org.mozilla.relengapi.proxy.http.ServiceCallException;
+import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource.TokenPolicy;
+
+/** The token source's scheduling, with the issuer as a Mockito seam (the HTTP side is covered over sockets). */
+class TemporaryTokenSourceTest {
+    private static final List<String> PERMISSIONS = List.of("p");
+    private static final TokenPolicy POLICY = new TokenPolicy(Duration.ofMinutes(10), Optional.empty(),
+        new Backoff(Duration.ofMillis(100), Duration.ofMillis(400)), Duration.ofMinutes(1), Duration.ofMinutes(1));
+
+    private final TokenIssuer issuer = mock(TokenIssuer.class);
+    private TemporaryTokenSource source;
+
+    @AfterEach
+    void close() {
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    private TemporaryTokenSource start() {
+        source = new TemporaryTokenSource(issuer, PERMISSIONS, POLICY, Clock.systemUTC());
+        source.start();
+        return source;
+    }
+
+    private static TemporaryToken token(String value, Duration lifetime) {
+        Instant now = Instant.now();
+        return new TemporaryToken(new Secret(value), now, now.plus(lifetime));
+    }
+
+    @Test
+    void aTokenThatIsAlreadyExpiredIsRetriedWithBackoffNotInALoop() throws Exception {
+        when(issuer.issue(any(), any())).thenAnswer(call -> {
+            Instant now = Instant.now();
+            return new TemporaryToken(new Secret("stale"), now, now.minusSeconds(60));
+        });
+        start();
+        Thread.sleep(1500);
+        verify(issuer, atMost(8)).issue(any(), any());
+        assertTrue(source.usableToken().isEmpty());
+        assertTrue(source.status().problem().orElse("").contains("already expired"), source.status().toString());
+    }
+
+    @Test
+    void unexpectedErrorsFromTheIssuerStillLeadToARetry() throws Exception {
+        when(issuer.issue(any(), any()))
+            .thenThrow(new IllegalStateException("boom"))
+            .thenThrow(new AssertionError("worse"))
+            .thenReturn(token("good", Duration.ofMinutes(10)));
+        start();
+        assertEquals("good", source.nextUsableToken().get(5, TimeUnit.SECONDS).value().reveal());
+        verify(issuer, timeout(1000).times(3)).issue(any(), any());
+    }
+
+    @Test
+    void aShortLivedTokenIsNotRenewedMoreThanOnceASecond() throws Exception {
+        when(issuer.issue(any(), any())).thenAnswer(call -> token("short", Duration.ofMillis(1200)));
+        start();
+        Thread.sleep(2500);
+        verify(issuer, atLeast(2)).issue(any(), any());
+        verify(issuer, atMost(4)).issue(any(), any());
+    }
+
+    @Test
+    void aRejectionOfAnOlderTokenKeepsTheCurrentOne() throws Exception {
+        TemporaryToken first = token("first", Duration.ofMinutes(10));
+        when(issuer.issue(any(), any())).thenReturn(first).thenReturn(token("second", Duration.ofMinutes(10)));
+        start();
+        source.nextUsableToken().get(5, TimeUnit.SECONDS);
+        source.reportRejected(token("older", Duration.ofMinutes(10)));
+        Thread.sleep(300);
+        verify(issuer, atMost(1)).issue(any(), any());
+        assertEquals(first, source.usableToken().orElseThrow());
+    }
+
+    @Test
+    void closingFailsTheRequestsStillWaiting() throws Exception {
+        when(issuer.issue(any(), any())).thenThrow(new ServiceCallException("down", true));
+        start();
+        CompletableFuture<TemporaryToken> waiting = source.nextUsableToken();
+        source.close();
+        assertThrows(ExecutionException.class, () -> waiting.get(1, TimeUnit.SECONDS));
+    }
+}
