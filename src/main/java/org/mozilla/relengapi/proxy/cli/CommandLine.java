@@ -67,7 +67,7 @@ public final class CommandLine {
         try {
             return parseOrThrow(args, environment);
         } catch (UsageException e) {
-            return new Invalid(e.getMessage());
+            return new Invalid(redact(e.getMessage(), args));
         }
     }
 
@@ -94,7 +94,7 @@ public final class CommandLine {
         try {
             jc.parse(normalized.toArray(String[]::new));
         } catch (ParameterException e) {
-            throw new UsageException(redact(e.getMessage(), normalized));
+            throw new UsageException(e.getMessage() == null ? "invalid arguments" : e.getMessage());
         }
         if (options.help != null) {
             return new Help();
@@ -146,7 +146,7 @@ public final class CommandLine {
                 throw new UsageException("unexpected argument before `--` (the task id goes after `--`)");
             }
             int equals = arg.indexOf('=');
-            String name = equals < 0 ? arg : arg.substring(0, equals);
+            String name = nameOf(arg);
             Boolean flag = isFlag.get(name);
             if (flag == null) {
                 throw new UsageException("unknown option " + name);
@@ -158,20 +158,35 @@ public final class CommandLine {
                 }
             } else if (equals >= 0) {
                 out.add(arg.substring(equals + 1));
-            } else if (i + 1 < args.size()) {
+            } else if (i + 1 < args.size() && !isFlag.containsKey(nameOf(args.get(i + 1)))) {
                 out.add(args.get(++i));
             } else {
+                // An option followed by another option (say `--port --relengapi-token=X`) has no value; taking the
+                // next argument would put a token into an error message about ports.
                 throw new UsageException("option " + name + " needs a value");
             }
         }
         return out;
     }
 
+    private static String nameOf(String arg) {
+        int equals = arg.indexOf('=');
+        return equals < 0 ? arg : arg.substring(0, equals);
+    }
+
+    /** Whatever went wrong, the value given to --relengapi-token never appears in the message. */
     private static String redact(String message, List<String> args) {
-        String result = message == null ? "invalid arguments" : message;
-        for (int i = 0; i + 1 < args.size(); i++) {
-            if (args.get(i).equals("--relengapi-token") && !args.get(i + 1).isEmpty()) {
-                result = result.replace(args.get(i + 1), "<redacted>");
+        String result = message;
+        for (int i = 0; i < args.size(); i++) {
+            String token = null;
+            if (args.get(i).equals("--relengapi-token") && i + 1 < args.size()) {
+                token = args.get(i + 1);
+            } else if (args.get(i).startsWith("--relengapi-token=")) {
+                token = args.get(i).substring("--relengapi-token=".length());
+            }
+            if (token != null && !token.isBlank()) {
+                result = result.replace(token, "<redacted>");
+                result = result.replace(token.strip(), "<redacted>");
             }
         }
         return result.lines().findFirst().orElse("invalid arguments");
@@ -214,7 +229,8 @@ public final class CommandLine {
         try {
             token.read();
         } catch (IOException e) {
-            throw new UsageException("--relengapi-token-file " + file + ": " + describe(e, file));
+            // The path is not repeated: someone who confused the two options would see their token printed.
+            throw new UsageException("--relengapi-token-file: " + describe(e, file));
         }
         return token;
     }

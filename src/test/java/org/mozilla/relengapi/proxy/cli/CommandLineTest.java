@@ -280,6 +280,23 @@ class CommandLineTest {
     }
 
     @Test
+    void optionFollowedByAnotherOptionHasNoValueAndTheTokenIsNotEchoed() {
+        assertEquals("option --port needs a value", error("--port", "--relengapi-token=" + TOKEN, "--", TaskIds.TASK));
+        assertEquals("option --route needs a value", error("--route", "--relengapi-token", TOKEN, "--", TaskIds.TASK));
+    }
+
+    @Test
+    void tokenGivenAsTheTokenFileIsNotEchoed() {
+        assertTrue(error("--relengapi-token-file=" + TOKEN, "--", TaskIds.TASK).contains("no such file"));
+    }
+
+    @Test
+    void tokenGivenAsAnotherOptionsValueIsNotEchoed() {
+        error("--relengapi-token", TOKEN, "--tokens-url", TOKEN, "--", TaskIds.TASK);
+        error("--relengapi-token=" + TOKEN, "--route", "x=" + TOKEN, "--", TaskIds.TASK);
+    }
+
+    @Test
     void repeatedSingleOptionIsReportedWithoutTheToken() {
         error("--relengapi-token", TOKEN, "--relengapi-token", TOKEN, "--", TaskIds.TASK);
     }
