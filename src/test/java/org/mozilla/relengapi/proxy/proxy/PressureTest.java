@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mozilla.relengapi.proxy.testsupport.MalformedRequests;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
+import org.mozilla.relengapi.proxy.testsupport.RawHttp;
 
 /** Bounded load and a fixed-seed fuzz against one running proxy: no crash, no hang, no 5xx of its own, no leak. */
 class PressureTest {
@@ -118,28 +115,11 @@ class PressureTest {
     }
 
     private static String exchange(int index, byte[] request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", proxy.port())) {
-            socket.setSoTimeout(10_000);
-            try {
-                socket.getOutputStream().write(request);
-                socket.shutdownOutput();
-            } catch (SocketException e) {
-                return "";
-            }
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[8192];
-            try {
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    received.write(buffer, 0, n);
-                }
-            } catch (SocketTimeoutException e) {
-                fail("case " + index + " hung: no answer and no close within 10 s for:\n"
-                    + new String(request, StandardCharsets.ISO_8859_1));
-            } catch (SocketException e) {
-                // Reset by the proxy after refusing the request: an answer of its own kind.
-            }
-            return received.toString(StandardCharsets.ISO_8859_1);
+        try {
+            return RawHttp.exchangeAndHalfClose(proxy.port(), request, Duration.ofSeconds(10)).text();
+        } catch (SocketTimeoutException e) {
+            return fail("case " + index + " hung: no answer and no close within 10 s for:\n"
+                + new String(request, StandardCharsets.ISO_8859_1));
         }
     }
 }

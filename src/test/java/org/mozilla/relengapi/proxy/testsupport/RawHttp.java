@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Sends bytes exactly as given, for requests an HTTP client library refuses to make (absolute-form targets,
@@ -23,21 +25,52 @@ public final class RawHttp {
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[8192];
-            try {
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    received.write(buffer, 0, n);
-                    if (Response.isComplete(received.toString(StandardCharsets.ISO_8859_1))) {
-                        break;
-                    }
-                }
-            } catch (SocketTimeoutException | java.net.SocketException e) {
-                // What arrived before the server went quiet or reset the connection is the answer.
-            }
-            return new Response(received.toString(StandardCharsets.ISO_8859_1));
+            return new Response(read(socket, true));
         }
+    }
+
+    /**
+     * Writes {@code request}, closes the sending half (the server sees the end of the input) and reads until the
+     * server closes. A reset counts as the end of the answer.
+     *
+     * @throws SocketTimeoutException if the server neither answers nor closes within {@code timeout}
+     */
+    public static Response exchangeAndHalfClose(int port, byte[] request, Duration timeout) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) timeout.toMillis());
+            try {
+                socket.getOutputStream().write(request);
+                socket.shutdownOutput();
+            } catch (SocketException e) {
+                return new Response("");
+            }
+            return new Response(read(socket, false));
+        }
+    }
+
+    /**
+     * Reads until the server closes, resets, or (if {@code stopWhenComplete}) one whole response has arrived; in
+     * that mode a server that goes quiet ends the answer too, else it is a {@link SocketTimeoutException}.
+     */
+    private static String read(Socket socket, boolean stopWhenComplete) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                received.write(buffer, 0, n);
+                if (stopWhenComplete && Response.isComplete(received.toString(StandardCharsets.ISO_8859_1))) {
+                    break;
+                }
+            }
+        } catch (SocketException e) {
+            // Reset by the server, typically after refusing the request: what arrived before is the answer.
+        } catch (SocketTimeoutException e) {
+            if (!stopWhenComplete) {
+                throw e;
+            }
+        }
+        return received.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** The raw text of a response; {@link #status()} is 0 if nothing came back. */
