@@ -39,6 +39,7 @@ public final class CommandLine {
     private static final Pattern SLUGID =
         Pattern.compile("[A-Za-z0-9_-]{8}[Q-T][A-Za-z0-9_-][CGKOSWaeimquy26-][A-Za-z0-9_-]{10}[AQgw]");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smh]?)");
+    private static final List<String> CONTAINER_OWNED = List.of("-p", "--port", "--bind");
     private static final Duration MIN_LIFETIME = Duration.ofSeconds(10);
     private static final Duration MAX_LIFETIME = Duration.ofHours(24);
     private static final Duration MIN_IDLE = Duration.ofSeconds(1);
@@ -69,6 +70,21 @@ public final class CommandLine {
         } catch (UsageException e) {
             return new Invalid(redact(e.getMessage(), args));
         }
+    }
+
+    /**
+     * The same arguments, for a proxy deployed in a servlet container: where and how to listen is the container's
+     * business, so --port and --bind are refused rather than silently ignored.
+     */
+    public static Outcome parseForContainer(List<String> args, Map<String, String> environment) {
+        int dashDash = args.indexOf("--");
+        for (String arg : dashDash < 0 ? args : args.subList(0, dashDash)) {
+            String name = nameOf(arg);
+            if (CONTAINER_OWNED.contains(name)) {
+                return new Invalid(name + " does not apply in a servlet container: its connector decides where to listen");
+            }
+        }
+        return parse(args, environment);
     }
 
     public static String usage() {

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Start-up, the same in the runnable jar and in a servlet container: read the task, turn its scopes into
- * permissions, start the temporary-token source, and register the routes and reserved paths.
+ * permissions, start the temporary-token source, and register the routes and reserved paths. The runnable jar
+ * passes the parsed command line; a container (web.xml) uses the no-argument constructor, and the configuration
+ * comes from the context (see {@link ContainerConfiguration}).
  */
 public final class ProxyContextListener implements ServletContextListener {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyContextListener.class);
@@ -42,17 +44,36 @@ public final class ProxyContextListener implements ServletContextListener {
     private static final Backoff QUEUE_BACKOFF = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(4));
     private static final String SERVER_EXECUTOR_ATTRIBUTE = "org.eclipse.jetty.server.Executor";
 
-    private final ProxyConfig config;
+    private final ProxyConfig given;
     private final Clock clock;
+    private ProxyConfig config;
     private TemporaryTokenSource tokens;
 
+    /** For a servlet container: the configuration is read from the context when it starts. */
+    public ProxyContextListener() {
+        this(null, Clock.systemUTC());
+    }
+
     public ProxyContextListener(ProxyConfig config, Clock clock) {
-        this.config = config;
+        this.given = config;
         this.clock = clock;
     }
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
+        try {
+            config = given != null ? given : ContainerConfiguration.read(event.getServletContext(), System.getenv());
+            start(event.getServletContext());
+        } catch (StartupException e) {
+            if (given == null) {
+                // In a container this line is what the operator looks for; the runnable jar prints it itself.
+                LOG.error("relengapi-proxy: {}", e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private void start(ServletContext context) {
         SSLContext tls = sslContext();
         HttpClient controlPlane = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -77,7 +98,7 @@ public final class ProxyContextListener implements ServletContextListener {
             clock);
         tokens.start();
 
-        register(event.getServletContext(), scopes, tls);
+        register(context, scopes, tls);
     }
 
     @Override
