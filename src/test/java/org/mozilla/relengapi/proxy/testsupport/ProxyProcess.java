@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The real jar (target/relengapi-proxy.jar, built by `mvn package`) run as a separate process. */
+/**
+ * The real jar (target/relengapi-proxy.jar, built by `mvn package`) run as a separate process; also any other
+ * process a test runs (a servlet container), with stdout and stderr captured.
+ */
 public final class ProxyProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+)");
 
@@ -44,6 +47,21 @@ public final class ProxyProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar().toString()));
         command.addAll(args);
         return new ProxyProcess(new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start());
+    }
+
+    /** Any command (a servlet container, its setup), in {@code directory}, its output captured the same way. */
+    public static ProxyProcess startCommand(List<String> command, Path directory) throws IOException {
+        return new ProxyProcess(new ProcessBuilder(command).directory(directory.toFile())
+            .redirectInput(ProcessBuilder.Redirect.PIPE).start());
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the process to end; false if it is still running after {@code timeout}. */
+    public boolean waitForQuietly(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Runs to completion and returns the exit status. */

@@ -1,0 +1,150 @@
+package org.mozilla.relengapi.proxy.war;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.mozilla.relengapi.proxy.testsupport.Digests;
+import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
+import org.mozilla.relengapi.proxy.testsupport.FakeQueue;
+import org.mozilla.relengapi.proxy.testsupport.FakeTokenService;
+import org.mozilla.relengapi.proxy.testsupport.RecordedRequest;
+import org.mozilla.relengapi.proxy.testsupport.ServletContainer;
+import org.mozilla.relengapi.proxy.testsupport.TaskIds;
+
+/**
+ * What the WAR must do in any servlet container. Each container's test class starts it once, with the WAR deployed
+ * twice: {@value #CONTEXT} configured right, {@value #BROKEN} with a bad argument.
+ */
+abstract class WarDeploymentContract {
+    static final String CONTEXT = "relengapi";
+    static final String BROKEN = "broken";
+    static final String BAD_ARGUMENT_LINE = "relengapi-proxy: --route nonsense: expected PREFIX=URL";
+
+    static FakeQueue queue;
+    static FakeTokenService tokenService;
+    static EchoUpstream tooltool;
+    static String issuingToken;
+    static ServletContainer container;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Starts the fakes and the container (made by {@code containerFactory}) with both deployments. */
+    static void startContainer(Path dir, ContainerFactory containerFactory) throws Exception {
+        issuingToken = "war-issuing-" + UUID.randomUUID();
+        Path tokenFile = Files.writeString(dir.resolve("issuing.token"), issuingToken + "\n");
+        queue = FakeQueue.start().addTask(TaskIds.TASK, List.of("docker-worker:relengapi-proxy:tooltool.download.internal"));
+        tokenService = FakeTokenService.start();
+        tooltool = EchoUpstream.start("tooltool");
+        Path base = Files.createDirectories(dir.resolve("base"));
+        container = containerFactory.create(base);
+        String common = "--relengapi-token-file " + tokenFile + " --root-url " + queue.rootUrl()
+            + " --tokens-url " + tokenService.tokensUrl() + " --idle-timeout 60s";
+        container.deploy(CONTEXT, common + " --route tooltool=" + tooltool.uri() + " -- " + TaskIds.TASK);
+        container.deploy(BROKEN, common + " --route nonsense -- " + TaskIds.TASK);
+        container.start("/" + CONTEXT + "/__heartbeat__");
+    }
+
+    @AfterAll
+    static void stopContainer() throws Exception {
+        if (container != null) {
+            container.close();
+        }
+        queue.close();
+        tokenService.close();
+        tooltool.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(container.uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void upstreamReceivesTheTokenUnderTheContextPath() throws Exception {
+        HttpResponse<String> response = get("/" + CONTEXT + "/tooltool/sha512/abc?x=1");
+        assertEquals(200, response.statusCode(), response.body());
+        RecordedRequest received = tooltool.lastRequest();
+        assertEquals("/sha512/abc", received.rawPath());
+        assertEquals("x=1", received.query());
+        assertEquals("Bearer " + tokenService.issuedTokens().get(0), received.header("Authorization"));
+        assertEquals("Bearer " + issuingToken, tokenService.requests().get(0).header("Authorization"));
+    }
+
+    @Test
+    void reservedPathsAreUnderTheContextPath() throws Exception {
+        assertEquals(200, get("/" + CONTEXT + "/__heartbeat__").statusCode());
+        assertEquals(200, get("/" + CONTEXT + "/__lbheartbeat__").statusCode());
+        assertEquals(200, get("/" + CONTEXT + "/__version__").statusCode());
+        assertEquals(404, get("/" + CONTEXT + "/unknown").statusCode());
+    }
+
+    @Test
+    void dotSegmentsAreRefused() throws Exception {
+        int before = tooltool.requests().size();
+        HttpResponse<String> response = get("/" + CONTEXT + "/tooltool/%2e%2e/x");
+        assertEquals(400, response.statusCode());
+        assertEquals(before, tooltool.requests().size());
+    }
+
+    @Test
+    void hundredMegabyteDownloadIsByteExact() throws Exception {
+        long length = 100L * 1024 * 1024;
+        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(
+            container.uri("/" + CONTEXT + "/tooltool/bytes/" + length)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        try (InputStream body = response.body()) {
+            Digests.Digest digest = Digests.of(body);
+            assertEquals(length, digest.length());
+            assertEquals(Digests.patternSha256(length), digest.sha256());
+        }
+    }
+
+    @Test
+    void slowDownloadOutlivesTheContainersDefaultTimeouts() throws Exception {
+        // 72 chunks of 64 KiB, 500 ms apart: 36 s, past the containers' 30 s defaults (async timeout, idle timeout).
+        long length = 72L * 65536;
+        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(
+                container.uri("/" + CONTEXT + "/tooltool/bytes/" + length + "?pauseMs=500")).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        try (InputStream body = response.body()) {
+            Digests.Digest digest = Digests.of(body);
+            assertEquals(length, digest.length());
+            assertEquals(Digests.patternSha256(length), digest.sha256());
+        }
+    }
+
+    @Test
+    void badConfigurationFailsOnlyItsOwnDeploymentWithTheOneLineMessage() throws Exception {
+        assertTrue(container.log().contains(BAD_ARGUMENT_LINE), container.log());
+        assertNotEquals(200, get("/" + BROKEN + "/__lbheartbeat__").statusCode());
+        assertEquals(200, get("/" + CONTEXT + "/__lbheartbeat__").statusCode());
+    }
+
+    @Test
+    void theContainerLogHoldsTheProxysLinesAndNoToken() throws Exception {
+        get("/" + CONTEXT + "/tooltool/for-the-log");
+        String log = container.log();
+        assertTrue(log.contains("task " + TaskIds.TASK + ": permissions"), log);
+        assertFalse(log.contains(issuingToken));
+        for (String token : tokenService.issuedTokens()) {
+            assertFalse(log.contains(token));
+        }
+    }
+
+    /** Makes a container in a base directory. */
+    interface ContainerFactory {
+        ServletContainer create(Path base) throws Exception;
+    }
+}
