@@ -160,8 +160,8 @@ class FailureBehaviourTest {
 
     @Test
     void slowButMovingDownloadOutlivesTheIdleTimeout() throws Exception {
-        try (ProxyUnderTest proxy = ProxyUnderTest.builder().args("--idle-timeout", "1s").start().awaitToken()) {
-            // 16 chunks, 300 ms apart: about 5 s in all, never 1 s without bytes.
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder().args("--idle-timeout", "2s").start().awaitToken()) {
+            // 16 chunks, 300 ms apart: about 5 s in all, more than twice the idle timeout, never 2 s without bytes.
             HttpResponse<InputStream> response = proxy.client().send(HttpRequest.newBuilder(
                 proxy.uri("/tooltool/bytes/" + (16 * 65536) + "?pauseMs=300")).build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {

@@ -60,7 +60,7 @@ class TemporaryTokenSourceTest {
         });
         start();
         Thread.sleep(1500);
-        verify(issuer, atMost(8)).issue(any(), any());
+        verify(issuer, atMost(12)).issue(any(), any());
         assertTrue(source.usableToken().isEmpty());
         assertTrue(source.status().problem().orElse("").contains("already expired"), source.status().toString());
     }
