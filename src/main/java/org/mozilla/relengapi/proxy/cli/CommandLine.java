@@ -49,7 +49,11 @@ public final class CommandLine {
     }
 
     /** What the command line asks for. */
-    public sealed interface Outcome permits Run, Help, Version, Invalid {
+    public sealed interface Outcome permits Run, Dev, Help, Version, Invalid {
+    }
+
+    /** {@code --dev}: the proxy in front of an embedded local stack, listening on {@code bind:port}. */
+    public record Dev(String bind, int port) implements Outcome {
     }
 
     public record Run(ProxyConfig config) implements Outcome {
@@ -90,6 +94,7 @@ public final class CommandLine {
     public static String usage() {
         StringBuilder out = new StringBuilder();
         out.append("Usage: ").append(PROGRAM).append(" [options] -- <taskId>\n")
+            .append("       ").append(PROGRAM).append(" --dev [-p PORT] [--bind ADDR]\n")
             .append("       ").append(PROGRAM).append(" -h|--help\n")
             .append("       ").append(PROGRAM).append(" --version\n\n")
             .append("Forwards a task's requests to RelengAPI services with a temporary token that carries exactly the\n")
@@ -118,6 +123,9 @@ public final class CommandLine {
         if (options.version != null) {
             return new Version();
         }
+        if (options.dev != null) {
+            return dev(options, dashDash);
+        }
         if (dashDash < 0) {
             throw new UsageException("missing `-- <taskId>`: the task id goes after `--`");
         }
@@ -125,6 +133,16 @@ public final class CommandLine {
             throw new UsageException("expected exactly one task id after `--`, got " + afterDashDash.size());
         }
         return new Run(toConfig(options, afterDashDash.get(0), environment));
+    }
+
+    private static Dev dev(ProxyOptions o, int dashDash) throws UsageException {
+        boolean others = o.relengapiToken != null || o.relengapiTokenFile != null || o.rootUrl != null || o.tokensUrl != null
+            || o.routes != null || o.relengapiHost != null || o.tokenLifetime != null || o.idleTimeout != null
+            || o.caFile != null;
+        if (others || dashDash >= 0) {
+            throw new UsageException("--dev takes no task id and no option but --port and --bind");
+        }
+        return new Dev(o.bind == null ? "127.0.0.1" : bind(o.bind), port(o.port));
     }
 
     private static JCommander newJCommander(ProxyOptions options) {

@@ -52,6 +52,10 @@ final class ProxyOptions {
     @Parameter(names = "--ca-file", description = "PEM bundle of extra CAs trusted for every outbound HTTPS call")
     String caFile;
 
+    @Parameter(names = "--dev", description = "Run against an embedded local stack (queue, token issuer, echo "
+        + "upstreams) on loopback: no task id or token needed. Only --port and --bind apply (bind default 127.0.0.1)")
+    Boolean dev;
+
     @Parameter(names = {"-h", "--help"}, help = true, description = "Print this help and exit")
     Boolean help;
 

@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 
@@ -34,9 +35,20 @@ public final class EmbeddedProxy implements AutoCloseable {
      * @throws StartupException if start-up fails; nothing is left running then
      */
     public static EmbeddedProxy start(ProxyConfig config, Clock clock, PrintStream accessLog) {
+        return start(config, clock, accessLog, null);
+    }
+
+    /**
+     * As {@link #start(ProxyConfig, Clock, PrintStream)}, and {@code companion} (already started, e.g. the
+     * {@code --dev} stack) is stopped with the proxy.
+     */
+    public static EmbeddedProxy start(ProxyConfig config, Clock clock, PrintStream accessLog, LifeCycle companion) {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("proxy");
         Server server = new Server(threads);
+        if (companion != null) {
+            server.addBean(companion, true);
+        }
 
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);

@@ -46,8 +46,11 @@ public final class Launcher {
             err.print(CommandLine.usage());
             return new Started(null, BAD_ARGUMENTS);
         }
-        ProxyConfig config = ((CommandLine.Run) outcome).config();
         try {
+            if (outcome instanceof CommandLine.Dev dev) {
+                return new Started(startDev(dev), OK);
+            }
+            ProxyConfig config = ((CommandLine.Run) outcome).config();
             EmbeddedProxy proxy = EmbeddedProxy.start(config, Clock.systemUTC(), out);
             LOG.info("relengapi-proxy listening on {}:{} for task {}", config.bind(), proxy.port(), config.taskId());
             return new Started(proxy, OK);
@@ -55,6 +58,15 @@ public final class Launcher {
             err.println(CommandLine.PROGRAM + ": " + e.getMessage());
             return new Started(null, STARTUP_FAILED);
         }
+    }
+
+    private EmbeddedProxy startDev(CommandLine.Dev dev) {
+        DevStack stack = DevStack.start();
+        ProxyConfig config = stack.proxyConfig(dev.bind(), dev.port());
+        EmbeddedProxy proxy = EmbeddedProxy.start(config, Clock.systemUTC(), out, stack.server());
+        LOG.info("relengapi-proxy listening on {}:{} for the --dev task {}", config.bind(), proxy.port(), config.taskId());
+        stack.describe(out, proxy);
+        return proxy;
     }
 
     /** A running proxy, or none and the exit status. */

@@ -151,6 +151,19 @@ class CommandLineTest {
     }
 
     @Test
+    void devListensOnLoopbackByDefault() {
+        assertEquals(new CommandLine.Dev("127.0.0.1", 8080), parse("--dev"));
+        assertEquals(new CommandLine.Dev("0.0.0.0", 0), parse("--dev", "-p", "0", "--bind=0.0.0.0"));
+    }
+
+    @Test
+    void devTakesNoTaskIdAndNoOtherOption() {
+        assertTrue(error("--dev", "--", TaskIds.TASK).contains("--dev takes no task id"));
+        assertTrue(error("--dev", "--relengapi-token", TOKEN).contains("--dev takes no task id"));
+        assertTrue(error("--dev", "--route", "a=http://a.example").contains("no option but --port and --bind"));
+    }
+
+    @Test
     void versionIsRecognised() {
         assertInstanceOf(CommandLine.Version.class, parse("--version"));
     }
@@ -159,8 +172,8 @@ class CommandLineTest {
     void usageListsEveryOptionAndNoToken() {
         String usage = CommandLine.usage();
         for (String option : List.of("--port", "--bind", "--relengapi-token", "--relengapi-token-file", "--root-url",
-            "--tokens-url", "--route", "--relengapi-host", "--token-lifetime", "--idle-timeout", "--ca-file", "--help",
-            "--version")) {
+            "--tokens-url", "--route", "--relengapi-host", "--token-lifetime", "--idle-timeout", "--ca-file", "--dev",
+            "--help", "--version")) {
             assertTrue(usage.contains(option), option);
         }
         parse("--relengapi-token", TOKEN, "--port", "nope", "--", TaskIds.TASK);

@@ -1,0 +1,161 @@
+package org.mozilla.relengapi.proxy.server;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig;
+import org.mozilla.relengapi.proxy.proxy.Route;
+import org.mozilla.relengapi.proxy.tokens.IssuingToken;
+import org.mozilla.relengapi.proxy.tokens.Secret;
+
+/**
+ * What {@code --dev} runs in front of the proxy: on one loopback port, a Taskcluster queue serving a demo task
+ * ({@code /queue/...}), a token issuer ({@code /tokens}) and an echo upstream per default route
+ * ({@code /upstream/<prefix>/...}) that answers with what it received, so a newcomer sees the injected token.
+ * Nothing it starts talks to another machine.
+ */
+public final class DevStack {
+    public static final String TASK_ID = "devtask0QxC0000000000A";
+    static final List<String> PERMISSIONS = List.of("tooltool.download.public", "tooltool.download.internal",
+        "treestatus.read");
+    private static final List<String> PREFIXES = List.of("tooltool", "treestatus", "mapper");
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    private DevStack(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
+    }
+
+    /** Starts the stack on 127.0.0.1 and a free port. */
+    public static DevStack start() {
+        QueuedThreadPool threads = new QueuedThreadPool(32, 2);
+        threads.setName("dev-stack");
+        Server server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server, 1, 1);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(new Services());
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new StartupException("cannot start the --dev stack: " + e.getMessage());
+        }
+        return new DevStack(server, connector);
+    }
+
+    /** The proxy's configuration for this stack; the proxy listens on {@code bind:port}. */
+    public ProxyConfig proxyConfig(String bind, int port) {
+        return new ProxyConfig(TASK_ID, IssuingToken.of(new Secret("dev-issuing-token")), uri("/queue"), uri("/tokens"),
+            PREFIXES.stream().map(prefix -> new Route(prefix, uri("/upstream/" + prefix))).toList(),
+            Optional.empty(), Duration.ofMinutes(10), Duration.ofSeconds(120), Optional.empty(), bind, port);
+    }
+
+    /** The stack's lifecycle, for the proxy's server to stop it along with itself. */
+    Server server() {
+        return server;
+    }
+
+    /** Tells a newcomer what runs where, and what to try. */
+    public void describe(PrintStream out, EmbeddedProxy proxy) {
+        out.println("relengapi-proxy --dev: a local stack on 127.0.0.1; nothing here talks to another machine.");
+        out.println("  queue         " + uri("/queue") + "  (task " + TASK_ID + ", permissions " + PERMISSIONS + ")");
+        out.println("  token issuer  " + uri("/tokens"));
+        for (String prefix : PREFIXES) {
+            out.println("  upstream      /" + prefix + "/ -> " + uri("/upstream/" + prefix) + "  (echoes what it receives)");
+        }
+        out.println("  proxy         " + proxy.uri());
+        out.println("Try:  curl " + proxy.uri() + "/tooltool/sha512/0123abcd");
+        out.println("The echo shows the request as the upstream saw it, with the Authorization the proxy added.");
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + path);
+    }
+
+    /** The queue, the token issuer and the echoes, told apart by path. */
+    private static final class Services extends Handler.Abstract {
+        private final AtomicInteger issued = new AtomicInteger();
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = Request.getPathInContext(request);
+            JsonObject body;
+            if (path.startsWith("/queue/api/queue/v1/task/")) {
+                body = task(path.substring("/queue/api/queue/v1/task/".length()));
+                if (body == null) {
+                    response.setStatus(404);
+                    body = new JsonObject();
+                    body.addProperty("code", "ResourceNotFound");
+                    body.addProperty("message", "the --dev queue only knows task " + TASK_ID);
+                }
+            } else if (path.equals("/tokens") && "POST".equals(request.getMethod())) {
+                body = token();
+            } else if (path.startsWith("/upstream/")) {
+                body = echo(request, path.substring("/upstream/".length()));
+            } else {
+                response.setStatus(404);
+                body = new JsonObject();
+                body.addProperty("message", "not part of the --dev stack");
+            }
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            Content.Sink.write(response, true, body + "\n", callback);
+            return true;
+        }
+
+        private static JsonObject task(String taskId) {
+            if (!TASK_ID.equals(taskId)) {
+                return null;
+            }
+            JsonArray scopes = new JsonArray();
+            PERMISSIONS.forEach(permission -> scopes.add("docker-worker:relengapi-proxy:" + permission));
+            JsonObject task = new JsonObject();
+            task.add("scopes", scopes);
+            task.addProperty("deadline", Instant.now().plus(Duration.ofDays(1)).toString());
+            return task;
+        }
+
+        private JsonObject token() {
+            JsonObject result = new JsonObject();
+            result.addProperty("typ", "tmp");
+            result.addProperty("token", "dev-temporary-token-" + issued.incrementAndGet());
+            JsonObject body = new JsonObject();
+            body.add("result", result);
+            return body;
+        }
+
+        private static JsonObject echo(Request request, String rest) {
+            int slash = rest.indexOf('/');
+            JsonObject headers = new JsonObject();
+            for (HttpField field : request.getHeaders()) {
+                headers.addProperty(field.getName().toLowerCase(Locale.ROOT), field.getValue());
+            }
+            JsonObject echo = new JsonObject();
+            echo.addProperty("upstream", slash < 0 ? rest : rest.substring(0, slash));
+            echo.addProperty("method", request.getMethod());
+            echo.addProperty("path", slash < 0 ? "/" : rest.substring(slash));
+            echo.addProperty("query", request.getHttpURI().getQuery());
+            echo.add("headers", headers);
+            return echo;
+        }
+    }
+}
