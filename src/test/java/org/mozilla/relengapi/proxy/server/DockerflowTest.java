@@ -3,6 +3,7 @@ package org.mozilla.relengapi.proxy.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -72,6 +73,17 @@ class DockerflowTest {
             assertEquals(200, response.statusCode());
             assertEquals(Set.of("source", "version", "commit", "build"), json(response).keySet());
             assertFalse(json(response).get("version").getAsString().isEmpty());
+            assertTrue(json(response).get("build").getAsString().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"));
+        }
+    }
+
+    @Test
+    void versionNamesTheCommitTheBuildCameFrom() throws Exception {
+        Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+        String head = new String(git.getInputStream().readAllBytes()).strip();
+        assumeTrue(git.waitFor() == 0 && head.matches("[0-9a-f]{40}"), "built outside a git checkout");
+        try (ProxyUnderTest proxy = ProxyUnderTest.start()) {
+            assertEquals(head, json(proxy.get("/__version__")).get("commit").getAsString());
         }
     }
 
