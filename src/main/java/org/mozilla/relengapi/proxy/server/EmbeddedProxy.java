@@ -61,6 +61,8 @@ public final class EmbeddedProxy implements AutoCloseable {
         connector.setHost(config.bind());
         connector.setPort(config.port());
         connector.setIdleTimeout(config.idleTimeout().toMillis());
+        // A task that opens many connections at once should find them queued, not refused (Jetty's default is 50).
+        connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
 
         ServletContextHandler context = new ServletContextHandler("/");
