@@ -2,7 +2,6 @@ package org.mozilla.relengapi.proxy.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,7 +115,8 @@ class ProxyingTest {
     void redirectsArePassedThroughNotFollowed() throws Exception {
         HttpResponse<String> response = proxy.get("/tooltool/redirect");
         assertEquals(302, response.statusCode());
-        assertEquals("http://elsewhere.invalid/target?x=1", response.headers().firstValue("Location").orElse(null));
+        String location = response.headers().firstValue("Location").orElse("");
+        assertEquals(proxy.upstream("tooltool").uri("/followed"), java.net.URI.create(location));
         assertEquals(1, proxy.upstream("tooltool").requests().size());
     }
 
@@ -168,10 +168,11 @@ class ProxyingTest {
     }
 
     @Test
-    void errorBodiesCarryNoToken() throws Exception {
-        for (String path : List.of("/nothing", "/tooltool/../x", "/tooltool/%2e%2e/x")) {
+    void errorBodiesAreJsonWithoutToken() throws Exception {
+        for (String path : List.of("/nothing", "/tooltool/../x", "/tooltool/%2e%2e/x", "/tooltool/a;b")) {
             RawHttp.Response response = RawHttp.send(proxy.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            assertNotNull(response.text());
+            assertEquals(path.equals("/nothing") ? 404 : 400, response.status(), response.text());
+            assertTrue(response.body().startsWith("{\"error\":"), response.text());
             SecretLeakCheck.assertNoSecretIn(response.text());
         }
     }

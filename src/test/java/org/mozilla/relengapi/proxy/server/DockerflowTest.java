@@ -44,8 +44,11 @@ class DockerflowTest {
     void heartbeatIs503WithTheReasonWhileTheTokenServiceFails() throws Exception {
         try (ProxyUnderTest proxy = ProxyUnderTest.builder()
             .tokenService(service -> service.failWith(403, "issuing token lacks base.tokens.tmp.issue")).start()) {
-            Thread.sleep(300);
             HttpResponse<String> response = proxy.get("/__heartbeat__");
+            for (int i = 0; i < 100 && !response.body().contains("lacks"); i++) {
+                Thread.sleep(100);
+                response = proxy.get("/__heartbeat__");
+            }
             assertEquals(503, response.statusCode());
             JsonObject body = json(response);
             assertEquals("error", body.get("status").getAsString());

@@ -93,7 +93,8 @@ public final class EchoUpstream extends FakeServer {
                 response.getWriter().write("upstream " + name + " says " + last);
             } else if (last.equals("redirect")) {
                 response.setStatus(302);
-                response.setHeader("Location", "http://elsewhere.invalid/target?x=1");
+                // To this very upstream: a proxy that followed it would show a second request here.
+                response.setHeader("Location", "http://127.0.0.1:" + request.getLocalPort() + "/followed");
             } else if (beforeLast.equals("bytes")) {
                 String pause = request.getParameter("pauseMs");
                 try {

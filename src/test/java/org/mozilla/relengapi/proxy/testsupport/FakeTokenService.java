@@ -82,11 +82,13 @@ public final class FakeTokenService extends FakeServer {
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            // Decided on arrival: a test that sees this request recorded and then turns stalling off must not race it.
+            boolean stallThis = stall;
             RecordedRequest recorded = RecordedRequest.read(request);
             requests.add(recorded);
             sleep(delay);
             response.setContentType("application/json");
-            if (stall) {
+            if (stallThis) {
                 response.setContentLength(1000);
                 response.getOutputStream().write('{');
                 response.flushBuffer();

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,8 +26,17 @@ public final class ProxyProcess implements AutoCloseable {
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private final Thread[] pumps;
 
+    /** Processes still running when the test JVM exits (a killed fork, a failed test) are killed with it. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(ProxyProcess::kill), "kill-test-processes"));
+    }
+
     private ProxyProcess(Process process) {
         this.process = process;
+        LIVE.add(process);
+        process.onExit().thenRun(() -> LIVE.remove(process));
         pumps = new Thread[] {pump(process.getInputStream(), stdout), pump(process.getErrorStream(), stderr)};
     }
 
@@ -46,13 +57,27 @@ public final class ProxyProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar().toString()));
         command.addAll(args);
-        return new ProxyProcess(new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start());
+        return new ProxyProcess(builder(command).start());
     }
 
     /** Any command (a servlet container, its setup), in {@code directory}, its output captured the same way. */
     public static ProxyProcess startCommand(List<String> command, Path directory) throws IOException {
-        return new ProxyProcess(new ProcessBuilder(command).directory(directory.toFile())
-            .redirectInput(ProcessBuilder.Redirect.PIPE).start());
+        return new ProxyProcess(builder(command).directory(directory.toFile()).start());
+    }
+
+    /**
+     * The JVM options a CI image may set would make every child JVM print "Picked up ..." on stderr, where tests
+     * expect exactly the program's own lines.
+     */
+    private static ProcessBuilder builder(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS"));
+        return builder;
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     public boolean isAlive() {
@@ -109,9 +134,15 @@ public final class ProxyProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the process (and anything it started) and waits for it to be gone. */
     @Override
     public void close() {
-        process.destroyForcibly();
+        kill(process);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Thread pump(InputStream in, ByteArrayOutputStream sink) {

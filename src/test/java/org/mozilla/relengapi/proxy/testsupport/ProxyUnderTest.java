@@ -62,10 +62,16 @@ public final class ProxyUnderTest implements AutoCloseable {
         args.add("--");
         args.add(TaskIds.TASK);
         Launcher.Started started = new Launcher(System.out, System.err, Map.of()).start(args);
-        if (started.proxy() == null) {
-            throw new IllegalStateException("proxy did not start: exit status " + started.exitStatus());
-        }
         proxy = started.proxy();
+        if (proxy == null) {
+            IllegalStateException failure = new IllegalStateException("proxy did not start: exit status " + started.exitStatus());
+            try {
+                closeFakes();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
+            throw failure;
+        }
     }
 
     public static Builder builder() {
@@ -123,6 +129,10 @@ public final class ProxyUnderTest implements AutoCloseable {
     @Override
     public void close() throws Exception {
         proxy.close();
+        closeFakes();
+    }
+
+    private void closeFakes() throws Exception {
         queue.close();
         tokenService.close();
         for (EchoUpstream upstream : upstreams.values()) {

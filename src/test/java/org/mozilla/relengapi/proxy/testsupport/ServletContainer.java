@@ -61,8 +61,9 @@ public abstract class ServletContainer implements AutoCloseable {
                 throw new AssertionError("the container exited; its log:\n" + log());
             }
             try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri(readyPath)).build(),
-                    HttpResponse.BodyHandlers.discarding());
+                // Tomcat accepts connections before its deployments are done: each try needs its own limit.
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri(readyPath)).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }

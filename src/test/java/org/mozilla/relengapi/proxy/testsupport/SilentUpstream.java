@@ -14,7 +14,7 @@ public final class SilentUpstream implements AutoCloseable {
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
     public SilentUpstream() throws IOException {
-        socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         Thread acceptor = new Thread(this::acceptForever, "silent-upstream");
         acceptor.setDaemon(true);
         acceptor.start();

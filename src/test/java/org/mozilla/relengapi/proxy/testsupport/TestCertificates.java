@@ -37,8 +37,10 @@ public record TestCertificates(Path caPem, Path serverKeyStore) {
         command.addAll(List.of(args));
         command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes());
-        if (process.waitFor() != 0) {
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
             throw new IOException("keytool " + args[0] + " failed: " + output);
         }
     }

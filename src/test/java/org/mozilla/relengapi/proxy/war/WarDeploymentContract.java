@@ -58,12 +58,16 @@ abstract class WarDeploymentContract {
 
     @AfterAll
     static void stopContainer() throws Exception {
-        if (container != null) {
-            container.close();
+        for (AutoCloseable closeable : new AutoCloseable[] {container, queue, tokenService, tooltool}) {
+            if (closeable != null) {
+                closeable.close();
+            }
         }
-        queue.close();
-        tokenService.close();
-        tooltool.close();
+        // The next container's test class starts from nothing, even if this one failed half-way.
+        container = null;
+        queue = null;
+        tokenService = null;
+        tooltool = null;
     }
 
     private HttpResponse<String> get(String path) throws Exception {
