@@ -122,15 +122,8 @@ class RunnableJarIT {
         long length = 140L * 65536;
         try (ProxyProcess proxy = startProxy()) {
             int port = proxy.awaitListening(START);
-            HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/tooltool/bytes/" + length + "?pauseMs=480")).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-            assertEquals(200, response.statusCode());
-            try (InputStream body = response.body()) {
-                Digests.Digest digest = Digests.of(body);
-                assertEquals(length, digest.length());
-                assertEquals(Digests.patternSha256(length), digest.sha256());
-            }
+            Digests.assertDownloadsPattern(client,
+                URI.create("http://127.0.0.1:" + port + "/tooltool/bytes/" + length + "?pauseMs=480"), length);
             assertNoSecretIn(proxy);
         }
     }
@@ -177,11 +170,7 @@ class RunnableJarIT {
             HttpResponse<InputStream> response = download.get();
             assertEquals(200, response.statusCode());
             proxy.terminate();
-            try (InputStream body = response.body()) {
-                Digests.Digest digest = Digests.of(body);
-                assertEquals(length, digest.length());
-                assertEquals(Digests.patternSha256(length), digest.sha256());
-            }
+            Digests.assertPatternBody(response.body(), length);
             assertEquals(0, proxy.waitFor(START));
             assertNoSecretIn(proxy);
         }

@@ -1,7 +1,13 @@
 package org.mozilla.relengapi.proxy.testsupport;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -57,5 +63,22 @@ public final class Digests {
     }
 
     public record Digest(String sha256, long length) {
+    }
+
+    /** Reads {@code body} to its end and checks that it is exactly the first {@code length} bytes of the pattern. */
+    public static void assertPatternBody(InputStream body, long length) throws IOException {
+        try (body) {
+            Digest digest = of(body);
+            assertEquals(length, digest.length(), "body length");
+            assertEquals(patternSha256(length), digest.sha256(), "body content");
+        }
+    }
+
+    /** GETs {@code uri} (an echo's {@code /bytes/N}, through the proxy) and checks a 200 with the exact pattern. */
+    public static void assertDownloadsPattern(HttpClient client, URI uri, long length) throws IOException, InterruptedException {
+        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(uri).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertPatternBody(response.body(), length);
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -104,29 +103,15 @@ abstract class WarDeploymentContract {
     @Test
     void hundredMegabyteDownloadIsByteExact() throws Exception {
         long length = 100L * 1024 * 1024;
-        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(
-            container.uri("/" + CONTEXT + "/tooltool/bytes/" + length)).build(), HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, response.statusCode());
-        try (InputStream body = response.body()) {
-            Digests.Digest digest = Digests.of(body);
-            assertEquals(length, digest.length());
-            assertEquals(Digests.patternSha256(length), digest.sha256());
-        }
+        Digests.assertDownloadsPattern(client, container.uri("/" + CONTEXT + "/tooltool/bytes/" + length), length);
     }
 
     @Test
     void slowDownloadOutlivesTheContainersDefaultTimeouts() throws Exception {
         // 72 chunks of 64 KiB, 500 ms apart: 36 s, past the containers' 30 s defaults (async timeout, idle timeout).
         long length = 72L * 65536;
-        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(
-                container.uri("/" + CONTEXT + "/tooltool/bytes/" + length + "?pauseMs=500")).build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, response.statusCode());
-        try (InputStream body = response.body()) {
-            Digests.Digest digest = Digests.of(body);
-            assertEquals(length, digest.length());
-            assertEquals(Digests.patternSha256(length), digest.sha256());
-        }
+        Digests.assertDownloadsPattern(client, container.uri("/" + CONTEXT + "/tooltool/bytes/" + length + "?pauseMs=500"),
+            length);
     }
 
     @Test
