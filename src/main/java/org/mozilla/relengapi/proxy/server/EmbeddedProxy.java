@@ -81,7 +81,7 @@ public final class EmbeddedProxy implements AutoCloseable {
         }
         if (!context.isAvailable() || context.isFailed()) {
             stopQuietly(server);
-            throw new StartupException("start-up failed");
+            throw new StartupException("start-up failed: the proxy's servlets did not start (see the log above)");
         }
         return new EmbeddedProxy(server, connector);
     }

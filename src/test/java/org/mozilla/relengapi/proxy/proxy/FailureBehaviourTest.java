@@ -92,6 +92,28 @@ class FailureBehaviourTest {
     }
 
     @Test
+    void tokenServiceRefusingConnectionsIsRetriedAndReported() throws Exception {
+        try (Socket reserved = new Socket()) {
+            reserved.bind(new InetSocketAddress("127.0.0.1", 0));
+            URI refusing = URI.create("http://127.0.0.1:" + reserved.getLocalPort() + "/tokens");
+            try (ProxyUnderTest proxy = ProxyUnderTest.builder().tokensUrl(refusing).start()) {
+                HttpResponse<String> heartbeat = proxy.get("/__heartbeat__");
+                for (int i = 0; i < 100 && !heartbeat.body().contains("connection refused"); i++) {
+                    Thread.sleep(100);
+                    heartbeat = proxy.get("/__heartbeat__");
+                }
+                assertEquals(503, heartbeat.statusCode());
+                assertTrue(heartbeat.body().contains("connection refused"), heartbeat.body());
+                assertEquals(200, proxy.get("/__lbheartbeat__").statusCode());
+                long warnings = SecretLeakCheck.captured().lines()
+                    .filter(line -> line.contains("cannot get a temporary token") && line.contains(refusing.toString()))
+                    .count();
+                assertTrue(warnings >= 1 && warnings < 20, "retried with backoff: " + warnings);
+            }
+        }
+    }
+
+    @Test
     void clientErrorFromTheTokenServiceIsNotRetriedInALoop() throws Exception {
         try (ProxyUnderTest proxy = ProxyUnderTest.builder()
             .tokenService(service -> service.failWith(403, "missing permission tooltool.download.internal")).start()) {

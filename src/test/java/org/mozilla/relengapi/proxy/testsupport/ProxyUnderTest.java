@@ -43,7 +43,7 @@ public final class ProxyUnderTest implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
             builder.tokenFile == null ? "--relengapi-token=" + issuingToken : "--relengapi-token-file=" + builder.tokenFile,
             "--root-url", queue.rootUrl().toString(),
-            "--tokens-url", tokenService.tokensUrl().toString()));
+            "--tokens-url", builder.tokensUrl != null ? builder.tokensUrl.toString() : tokenService.tokensUrl().toString()));
         for (String prefix : builder.routes) {
             EchoUpstream upstream = EchoUpstream.start(prefix);
             upstreams.put(prefix, upstream);
@@ -153,6 +153,13 @@ public final class ProxyUnderTest implements AutoCloseable {
         private Consumer<FakeTokenService> tokenServiceSetup = service -> { };
         private final Map<String, URI> extraRoutes = new LinkedHashMap<>();
         private Path tokenFile;
+        private URI tokensUrl;
+
+        /** Where the proxy asks for tokens, instead of the fake token service (e.g. a port that refuses). */
+        public Builder tokensUrl(URI url) {
+            tokensUrl = url;
+            return this;
+        }
 
         /** A route to an upstream that is not an echo (a closed port, a silent or an HTTPS server). */
         public Builder route(String prefix, URI url) {
