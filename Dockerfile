@@ -1,0 +1,34 @@
+# relengapi-proxy as a Mozilla Dockerflow container: build with ./build.sh IMAGE (or docker build -t IMAGE .).
+#
+# Stage 1 builds the runnable jar; stage 2 makes the trimmed runtime, its AppCDS archive and /app/version.json
+# with scripts/make-runtime.sh (the same script CI runs outside Docker, ending with one proxied request); the
+# final image holds only the runtime, the jar and those files, and runs as the non-root user app (uid 10001).
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+RUN mvn -B -q dependency:go-offline
+COPY .git .git
+COPY src src
+COPY webapp webapp
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jdk AS runtime
+COPY --from=build /src/target/relengapi-proxy.jar /app/relengapi-proxy.jar
+COPY scripts/make-runtime.sh /tmp/make-runtime.sh
+RUN bash /tmp/make-runtime.sh /app/relengapi-proxy.jar /opt/relengapi-proxy
+
+FROM debian:bookworm-slim
+RUN useradd --uid 10001 --user-group --no-create-home --home-dir /app --shell /usr/sbin/nologin app
+COPY --from=runtime /opt/relengapi-proxy/runtime /opt/relengapi-proxy/runtime
+COPY --from=runtime /opt/relengapi-proxy/app.jsa /opt/relengapi-proxy/app.jsa
+COPY --from=runtime /opt/relengapi-proxy/version.json /app/version.json
+COPY --from=runtime /app/relengapi-proxy.jar /app/relengapi-proxy.jar
+USER 10001:10001
+EXPOSE 80
+# A sidecar beside every task: a small heap and the serial collector keep memory low; the CDS archive (made for
+# this very jar path) shortens start-up. The worker appends its arguments, e.g. --relengapi-token=... -- <taskId>.
+ENTRYPOINT ["/opt/relengapi-proxy/runtime/bin/java", "-Xmx64m", "-XX:+UseSerialGC", \
+            "-XX:SharedArchiveFile=/opt/relengapi-proxy/app.jsa", "-Xshare:auto", \
+            "-jar", "/app/relengapi-proxy.jar", "--port", "80"]
+CMD ["--help"]

@@ -1,0 +1,60 @@
+package org.mozilla.relengapi.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No Docker engine runs here, so the Dockerfile itself cannot be built in CI; these checks keep it in step with
+ * scripts/make-runtime.sh (which RuntimeImageIT runs) and with Dockerflow's conventions.
+ */
+class DockerfileTest {
+
+    private static String dockerfile() throws IOException {
+        return Files.readString(Path.of("Dockerfile"));
+    }
+
+    private static String entrypoint() throws IOException {
+        Matcher m = Pattern.compile("ENTRYPOINT \\[(.*?)]", Pattern.DOTALL).matcher(dockerfile());
+        assertTrue(m.find(), "an ENTRYPOINT in exec form");
+        return m.group(1).replaceAll("\\\\\\n", " ");
+    }
+
+    @Test
+    void theArchiveIsMadeWithTheJvmFlagsAndJarPathTheImageRunsWith() throws IOException {
+        String script = Files.readString(Path.of("scripts/make-runtime.sh"));
+        Matcher flags = Pattern.compile("java_flags=\\((.*)\\)").matcher(script);
+        assertTrue(flags.find());
+        for (String flag : flags.group(1).split(" ")) {
+            assertTrue(entrypoint().contains("\"" + flag + "\""), flag + " in the ENTRYPOINT");
+        }
+        assertTrue(dockerfile().contains("RUN bash /tmp/make-runtime.sh /app/relengapi-proxy.jar /opt/relengapi-proxy"));
+        assertTrue(entrypoint().contains("\"-jar\", \"/app/relengapi-proxy.jar\""));
+        assertTrue(entrypoint().contains("\"-XX:SharedArchiveFile=/opt/relengapi-proxy/app.jsa\""));
+    }
+
+    @Test
+    void followsDockerflow() throws IOException {
+        String dockerfile = dockerfile();
+        assertTrue(dockerfile.contains("--uid 10001") && dockerfile.contains("USER 10001"), "runs as app, uid 10001");
+        assertTrue(dockerfile.contains("\nEXPOSE 80\n"));
+        assertTrue(entrypoint().endsWith("\"--port\", \"80\""), entrypoint());
+        assertTrue(dockerfile.contains("\nCMD ["));
+        assertTrue(dockerfile.contains("/app/version.json"));
+    }
+
+    @Test
+    void copiesWhatTheBuildNeeds() throws IOException {
+        for (String path : new String[] {"pom.xml", "src", "webapp", "scripts/make-runtime.sh"}) {
+            assertTrue(dockerfile().contains("COPY " + path + " ") || dockerfile().contains("COPY " + path + "\n"), path);
+            assertTrue(Files.exists(Path.of(path)), path);
+        }
+        assertEquals(-1, Files.readString(Path.of(".dockerignore")).indexOf("scripts"), "scripts/ reaches the build");
+    }
+}
