@@ -19,8 +19,10 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.mozilla.relengapi.proxy.http.Failures;
+import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.tokens.TemporaryToken;
 import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource;
 import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource.TokenStatus;
@@ -44,14 +46,18 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     private final Route route;
     private final TemporaryTokenSource tokens;
     private final SSLContext sslContext;
+    private final ProxyMetrics metrics;
+    private final String routeName;
 
     /**
      * @param route the route this servlet serves; a catch-all has an empty prefix
      */
-    public TokenInjectingProxyServlet(Route route, TemporaryTokenSource tokens, SSLContext sslContext) {
+    public TokenInjectingProxyServlet(Route route, TemporaryTokenSource tokens, SSLContext sslContext, ProxyMetrics metrics) {
         this.route = route;
         this.tokens = tokens;
         this.sslContext = sslContext;
+        this.metrics = metrics;
+        this.routeName = route.prefix().isEmpty() ? "catch-all" : route.prefix();
     }
 
     @Override
@@ -118,7 +124,11 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
             @Override
             public int read() throws IOException {
                 try {
-                    return super.read();
+                    int read = super.read();
+                    if (read >= 0) {
+                        metrics.bytesFromClient(routeName, 1);
+                    }
+                    return read;
                 } catch (IOException e) {
                     request.setAttribute(CLIENT_FAILED_ATTRIBUTE, e);
                     throw e;
@@ -128,7 +138,11 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
             @Override
             public int read(byte[] buffer, int offset, int length) throws IOException {
                 try {
-                    return super.read(buffer, offset, length);
+                    int read = super.read(buffer, offset, length);
+                    if (read > 0) {
+                        metrics.bytesFromClient(routeName, read);
+                    }
+                    return read;
                 } catch (IOException e) {
                     request.setAttribute(CLIENT_FAILED_ATTRIBUTE, e);
                     throw e;
@@ -178,6 +192,9 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
                                           Response serverResponse, Throwable failure) {
         if (proxyResponse.isCommitted()) {
             // The client already has the upstream's status and part of the body: all that is left is to cut it.
+            if (clientRequest.getAttribute(CLIENT_FAILED_ATTRIBUTE) == null) {
+                metrics.upstreamError(routeName, "mid_response");
+            }
             LOG.warn("{} {}: upstream failed mid-response: {}", clientRequest.getMethod(), clientRequest.getRequestURI(),
                 Failures.describe(failure));
             super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
@@ -195,6 +212,7 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
             }
             LOG.warn("{} {} -> {}: upstream {} {}", clientRequest.getMethod(), clientRequest.getRequestURI(), status,
                 route.upstream(), reason);
+            metrics.upstreamError(routeName, status == 504 ? "timeout" : "unreachable");
             JsonResponses.error(proxyResponse, status, status == 504 ? "upstream_timeout" : "upstream_unreachable",
                 (status == 504 ? "no response from the upstream within the idle timeout" : "upstream unreachable: " + reason),
                 Map.of("upstream", route.upstream().toString()));
@@ -205,6 +223,14 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
                 clientRequest.getAsyncContext().complete();
             }
         }
+    }
+
+    /** Counts the bytes of each chunk the upstream sends, on their way to the client. */
+    @Override
+    protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
+                                     byte[] buffer, int offset, int length, Callback callback) {
+        metrics.bytesToClient(routeName, length);
+        super.onResponseContent(request, response, proxyResponse, buffer, offset, length, callback);
     }
 
     @Override

@@ -1,13 +1,12 @@
 package org.mozilla.relengapi.proxy.server;
 
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mozilla.relengapi.proxy.proxy.JsonResponses;
+import org.mozilla.relengapi.proxy.proxy.ReservedPathServlet;
 import org.mozilla.relengapi.proxy.taskcluster.TaskScopes;
 import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource;
 import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource.TokenStatus;
@@ -16,7 +15,7 @@ import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource.TokenStatus;
  * Mozilla Dockerflow's reserved paths, never proxied: {@value #LB_HEARTBEAT} (the process serves),
  * {@value #HEARTBEAT} (a usable temporary token is held) and {@value #VERSION}.
  */
-public final class DockerflowServlet extends HttpServlet {
+public final class DockerflowServlet extends ReservedPathServlet {
     public static final String LB_HEARTBEAT = "/__lbheartbeat__";
     public static final String HEARTBEAT = "/__heartbeat__";
     public static final String VERSION = "/__version__";
@@ -31,18 +30,6 @@ public final class DockerflowServlet extends HttpServlet {
         this.scopes = scopes;
         this.tokens = tokens;
         this.build = build;
-    }
-
-    /** Only GET and HEAD; anything else is 405 (HttpServlet would answer 501 to methods it does not know). */
-    @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
-        String method = request.getMethod();
-        if (!"GET".equals(method) && !"HEAD".equals(method)) {
-            response.setHeader("Allow", "GET, HEAD");
-            JsonResponses.error(response, 405, "method_not_allowed", request.getServletPath() + " answers GET and HEAD only");
-            return;
-        }
-        super.service(request, response);
     }
 
     @Override

@@ -18,6 +18,9 @@ import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 import org.mozilla.relengapi.proxy.http.Backoff;
 import org.mozilla.relengapi.proxy.http.ServiceCallException;
 import org.mozilla.relengapi.proxy.http.TrustedCertificates;
+import org.mozilla.relengapi.proxy.metrics.MetricsServlet;
+import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
+import org.mozilla.relengapi.proxy.metrics.RequestMetricsFilter;
 import org.mozilla.relengapi.proxy.proxy.RequestGuardFilter;
 import org.mozilla.relengapi.proxy.proxy.Route;
 import org.mozilla.relengapi.proxy.proxy.TokenInjectingProxyServlet;
@@ -48,6 +51,7 @@ public final class ProxyContextListener implements ServletContextListener {
     private final Clock clock;
     private ProxyConfig config;
     private TemporaryTokenSource tokens;
+    private final ProxyMetrics metrics = new ProxyMetrics();
 
     /** For a servlet container: the configuration is read from the context when it starts. */
     public ProxyContextListener() {
@@ -95,7 +99,8 @@ public final class ProxyContextListener implements ServletContextListener {
             new TokenIssuer(controlPlane, config.tokensUrl(), config.issuingToken(), clock),
             scopes.permissions(),
             TokenPolicy.standard(config.tokenLifetime(), task.deadline()),
-            clock);
+            clock,
+            metrics);
         tokens.start();
 
         register(context, scopes, tls);
@@ -127,6 +132,9 @@ public final class ProxyContextListener implements ServletContextListener {
     }
 
     private void register(ServletContext context, TaskScopes scopes, SSLContext tls) {
+        FilterRegistration.Dynamic counting = context.addFilter("request-metrics", new RequestMetricsFilter(metrics));
+        counting.setAsyncSupported(true);
+        counting.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         FilterRegistration.Dynamic guard = context.addFilter("request-guard", new RequestGuardFilter());
         guard.setAsyncSupported(true);
         guard.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
@@ -144,11 +152,12 @@ public final class ProxyContextListener implements ServletContextListener {
         }
         context.addServlet("dockerflow", new DockerflowServlet(config.taskId(), scopes, tokens, BuildInfo.load()))
             .addMapping(DockerflowServlet.LB_HEARTBEAT, DockerflowServlet.HEARTBEAT, DockerflowServlet.VERSION);
+        context.addServlet("metrics", new MetricsServlet(metrics)).addMapping(MetricsServlet.PATH);
     }
 
     private void addProxy(ServletContext context, String name, Route route, SSLContext tls, boolean containerHasExecutor,
                           String mapping) {
-        ServletRegistration.Dynamic servlet = context.addServlet(name, new TokenInjectingProxyServlet(route, tokens, tls));
+        ServletRegistration.Dynamic servlet = context.addServlet(name, new TokenInjectingProxyServlet(route, tokens, tls, metrics));
         servlet.setAsyncSupported(true);
         servlet.setInitParameter("proxyTo", route.upstream().toString());
         if (!route.prefix().isEmpty()) {

@@ -30,6 +30,7 @@ public final class TemporaryTokenSource implements AutoCloseable {
     private final List<String> permissions;
     private final TokenPolicy policy;
     private final Clock clock;
+    private final Events events;
     private final ScheduledExecutorService scheduler;
 
     /** A renewal is never scheduled sooner than this after an issuance, whatever lifetime the service granted. */
@@ -43,11 +44,13 @@ public final class TemporaryTokenSource implements AutoCloseable {
     private String lastFailure;
     private Instant lastDrop;
 
-    public TemporaryTokenSource(TokenIssuer issuer, List<String> permissions, TokenPolicy policy, Clock clock) {
+    public TemporaryTokenSource(TokenIssuer issuer, List<String> permissions, TokenPolicy policy, Clock clock,
+                                Events events) {
         this.issuer = issuer;
         this.permissions = List.copyOf(permissions);
         this.policy = policy;
         this.clock = clock;
+        this.events = events;
         // One thread: this is what makes issuance single-flight.
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "temporary-token-issuer");
@@ -152,6 +155,7 @@ public final class TemporaryTokenSource implements AutoCloseable {
     private void onIssued(TemporaryToken token) {
         synchronized (this) {
             boolean renewal = current != null;
+            events.issued(renewal);
             current = token;
             failures = 0;
             lastFailure = null;
@@ -165,6 +169,7 @@ public final class TemporaryTokenSource implements AutoCloseable {
     }
 
     private synchronized void onFailure(ServiceCallException e) {
+        events.failed();
         failures++;
         lastFailure = e.getMessage();
         Duration delay = e.isRetryable() ? policy.backoff().delay(failures) : policy.clientErrorRetry();
@@ -186,6 +191,13 @@ public final class TemporaryTokenSource implements AutoCloseable {
 
     private boolean deadlinePassed(Instant now) {
         return policy.deadline().map(deadline -> !now.isBefore(deadline)).orElse(false);
+    }
+
+    /** What the source reports as it works, for the metrics. */
+    public interface Events {
+        void issued(boolean renewal);
+
+        void failed();
     }
 
     /** How tokens are asked for and retried. */

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.atMost;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -32,6 +33,7 @@ class TemporaryTokenSourceTest {
         new Backoff(Duration.ofMillis(100), Duration.ofMillis(400)), Duration.ofMinutes(1), Duration.ofMinutes(1));
 
     private final TokenIssuer issuer = mock(TokenIssuer.class);
+    private final TemporaryTokenSource.Events events = mock(TemporaryTokenSource.Events.class);
     private TemporaryTokenSource source;
 
     @AfterEach
@@ -42,7 +44,7 @@ class TemporaryTokenSourceTest {
     }
 
     private TemporaryTokenSource start() {
-        source = new TemporaryTokenSource(issuer, PERMISSIONS, POLICY, Clock.systemUTC());
+        source = new TemporaryTokenSource(issuer, PERMISSIONS, POLICY, Clock.systemUTC(), events);
         source.start();
         return source;
     }
@@ -74,6 +76,8 @@ class TemporaryTokenSourceTest {
         start();
         assertEquals("good", source.nextUsableToken().get(5, TimeUnit.SECONDS).value().reveal());
         verify(issuer, timeout(1000).times(3)).issue(any(), any());
+        verify(events, times(2)).failed();
+        verify(events, timeout(1000)).issued(false);
     }
 
     @Test

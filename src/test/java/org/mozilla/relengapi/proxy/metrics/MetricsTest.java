@@ -1,0 +1,89 @@
+package org.mozilla.relengapi.proxy.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
+import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
+
+/** /__metrics__ over real HTTP: the counters move with the traffic, and hold no token. */
+class MetricsTest {
+
+    private static double value(String metrics, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private static String scrape(ProxyUnderTest proxy) throws Exception {
+        HttpResponse<String> response = proxy.get("/__metrics__");
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        SecretLeakCheck.assertNoSecretIn(response.body());
+        return response.body();
+    }
+
+    @Test
+    void countersMoveWithRequestsBytesAndTokens() throws Exception {
+        try (ProxyUnderTest proxy = ProxyUnderTest.start().awaitToken()) {
+            proxy.get("/tooltool/a");
+            proxy.get("/tooltool/status/404");
+            proxy.get("/tooltool/bytes/100000");
+            proxy.send(HttpRequest.newBuilder(proxy.uri("/mapper/upload")).POST(HttpRequest.BodyPublishers.ofString("x".repeat(5000))));
+            proxy.get("/nowhere");
+            String metrics = scrape(proxy);
+            assertEquals(2, value(metrics, "relengapi_proxy_requests_total{route=\"tooltool\",status=\"200\"}"), metrics);
+            assertEquals(1, value(metrics, "relengapi_proxy_requests_total{route=\"tooltool\",status=\"404\"}"));
+            assertEquals(1, value(metrics, "relengapi_proxy_requests_total{route=\"mapper\",status=\"200\"}"));
+            assertEquals(1, value(metrics, "relengapi_proxy_requests_total{route=\"unknown-route\",status=\"404\"}"));
+            assertTrue(value(metrics, "relengapi_proxy_proxied_bytes_total{direction=\"to_client\",route=\"tooltool\"}") >= 100000,
+                metrics);
+            assertEquals(5000, value(metrics, "relengapi_proxy_proxied_bytes_total{direction=\"from_client\",route=\"mapper\"}"));
+            assertEquals(1, value(metrics, "relengapi_proxy_token_issuances_total{kind=\"first\"}"));
+        }
+    }
+
+    @Test
+    void requestsThatWaitedForATokenAreCountedOnce() throws Exception {
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder()
+            .tokenService(service -> service.delayAnswers(java.time.Duration.ofMillis(500))).start()) {
+            assertEquals(200, proxy.get("/tooltool/waited").statusCode());
+            assertEquals(1, value(scrape(proxy), "relengapi_proxy_requests_total{route=\"tooltool\",status=\"200\"}"));
+        }
+    }
+
+    @Test
+    void upstreamErrorsAndTokenFailuresAreCounted() throws Exception {
+        try (Socket reserved = new Socket()) {
+            reserved.bind(new InetSocketAddress("127.0.0.1", 0));
+            URI refusing = URI.create("http://127.0.0.1:" + reserved.getLocalPort());
+            try (ProxyUnderTest proxy = ProxyUnderTest.builder().route("gone", refusing).start().awaitToken()) {
+                assertEquals(502, proxy.get("/gone/x").statusCode());
+                String metrics = scrape(proxy);
+                assertEquals(1, value(metrics, "relengapi_proxy_upstream_errors_total{kind=\"unreachable\",route=\"gone\"}"), metrics);
+                assertEquals(1, value(metrics, "relengapi_proxy_requests_total{route=\"gone\",status=\"502\"}"));
+            }
+        }
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder().tokenService(service -> service.failWith(500, "down")).start()) {
+            Thread.sleep(1000);
+            assertTrue(value(scrape(proxy), "relengapi_proxy_token_failures_total") >= 1);
+        }
+    }
+
+    @Test
+    void metricsAreNeverProxied() throws Exception {
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder().withCatchAll().start()) {
+            scrape(proxy);
+            assertTrue(proxy.catchAll.requests().isEmpty());
+            assertEquals(405, proxy.send(HttpRequest.newBuilder(proxy.uri("/__metrics__"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody())).statusCode());
+        }
+    }
+}
