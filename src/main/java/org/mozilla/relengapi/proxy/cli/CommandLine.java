@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.proxy.Route;
 import org.mozilla.relengapi.proxy.tokens.IssuingToken;
 import org.mozilla.relengapi.proxy.tokens.Secret;
@@ -53,7 +54,7 @@ public final class CommandLine {
     }
 
     /** {@code --dev}: the proxy in front of an embedded local stack, listening on {@code bind:port}. */
-    public record Dev(String bind, int port) implements Outcome {
+    public record Dev(String bind, int port, LogFormat logFormat) implements Outcome {
     }
 
     public record Run(ProxyConfig config) implements Outcome {
@@ -140,9 +141,9 @@ public final class CommandLine {
             || o.routes != null || o.relengapiHost != null || o.tokenLifetime != null || o.idleTimeout != null
             || o.caFile != null;
         if (others || dashDash >= 0) {
-            throw new UsageException("--dev takes no task id and no option but --port and --bind");
+            throw new UsageException("--dev takes no task id and no option but --port, --bind and --log-format");
         }
-        return new Dev(o.bind == null ? "127.0.0.1" : bind(o.bind), port(o.port));
+        return new Dev(o.bind == null ? "127.0.0.1" : bind(o.bind), port(o.port), logFormat(o.logFormat));
     }
 
     private static JCommander newJCommander(ProxyOptions options) {
@@ -245,7 +246,15 @@ public final class CommandLine {
             duration("--idle-timeout", o.idleTimeout, "120s", MIN_IDLE, MAX_IDLE),
             o.caFile == null ? Optional.empty() : Optional.of(readableFile("--ca-file", o.caFile)),
             bind(o.bind),
-            port(o.port));
+            port(o.port),
+            logFormat(o.logFormat));
+    }
+
+    private static LogFormat logFormat(String name) throws UsageException {
+        if (name == null) {
+            return LogFormat.TEXT;
+        }
+        return LogFormat.parse(name).orElseThrow(() -> new UsageException("--log-format: " + name + " is not text or mozlog"));
     }
 
     private static IssuingToken issuingToken(ProxyOptions o) throws UsageException {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.proxy.Route;
 import org.mozilla.relengapi.proxy.tokens.IssuingToken;
 
@@ -20,7 +21,8 @@ public record ProxyConfig(
     Duration idleTimeout,
     Optional<Path> caFile,
     String bind,
-    int port) {
+    int port,
+    LogFormat logFormat) {
 
     public ProxyConfig {
         routes = List.copyOf(routes);

@@ -52,6 +52,10 @@ final class ProxyOptions {
     @Parameter(names = "--ca-file", description = "PEM bundle of extra CAs trusted for every outbound HTTPS call")
     String caFile;
 
+    @Parameter(names = "--log-format", description = "text (people) or mozlog (one JSON object per line on stdout, "
+        + "with a request.summary record per request) (default text)")
+    String logFormat;
+
     @Parameter(names = "--dev", description = "Run against an embedded local stack (queue, token issuer, echo "
         + "upstreams) on loopback: no task id or token needed. Only --port and --bind apply (bind default 127.0.0.1)")
     Boolean dev;

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.time.Clock;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.http.UriCompliance;
-import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -17,8 +16,6 @@ import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 
 /** The proxy in its own embedded Jetty: what the runnable jar starts. */
 public final class EmbeddedProxy implements AutoCloseable {
-    /** Method, path (never the query), status, bytes sent, duration. Never a header, so never a token. */
-    private static final String ACCESS_LOG_FORMAT = "%{client}a \"%m %U\" %s %O bytes %{ms}T ms";
     private static final long STOP_GRACE_MILLIS = 10_000;
 
     private final Server server;
@@ -68,8 +65,7 @@ public final class EmbeddedProxy implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.addEventListener(new ProxyContextListener(config, clock));
         // Tracks in-flight requests so that stop() lets them finish (up to the grace period) after it stops accepting.
-        server.setHandler(new GracefulHandler(context));
-        server.setRequestLog(new CustomRequestLog(accessLog::println, ACCESS_LOG_FORMAT));
+        server.setHandler(new GracefulHandler(new AccessLogHandler(context, config.logFormat(), accessLog)));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(STOP_GRACE_MILLIS);
 

@@ -7,6 +7,8 @@ import java.util.Map;
 import org.mozilla.relengapi.proxy.cli.CommandLine;
 import org.mozilla.relengapi.proxy.cli.CommandLine.Outcome;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
+import org.mozilla.relengapi.proxy.logging.LogFormat;
+import org.mozilla.relengapi.proxy.logging.LogOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +50,11 @@ public final class Launcher {
         }
         try {
             if (outcome instanceof CommandLine.Dev dev) {
+                LogOutput.use(dev.logFormat());
                 return new Started(startDev(dev), OK);
             }
             ProxyConfig config = ((CommandLine.Run) outcome).config();
+            LogOutput.use(config.logFormat());
             EmbeddedProxy proxy = EmbeddedProxy.start(config, Clock.systemUTC(), out);
             LOG.info("relengapi-proxy listening on {}:{} for task {}", config.bind(), proxy.port(), config.taskId());
             return new Started(proxy, OK);
@@ -62,10 +66,11 @@ public final class Launcher {
 
     private EmbeddedProxy startDev(CommandLine.Dev dev) {
         DevStack stack = DevStack.start();
-        ProxyConfig config = stack.proxyConfig(dev.bind(), dev.port());
+        ProxyConfig config = stack.proxyConfig(dev.bind(), dev.port(), dev.logFormat());
         EmbeddedProxy proxy = EmbeddedProxy.start(config, Clock.systemUTC(), out, stack.server());
         LOG.info("relengapi-proxy listening on {}:{} for the --dev task {}", config.bind(), proxy.port(), config.taskId());
-        stack.describe(out, proxy);
+        // In mozlog, stdout carries only JSON records: the description for people goes to stderr.
+        stack.describe(dev.logFormat() == LogFormat.MOZLOG ? err : out, proxy);
         return proxy;
     }
 

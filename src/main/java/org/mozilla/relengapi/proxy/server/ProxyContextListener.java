@@ -18,6 +18,7 @@ import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 import org.mozilla.relengapi.proxy.http.Backoff;
 import org.mozilla.relengapi.proxy.http.ServiceCallException;
 import org.mozilla.relengapi.proxy.http.TrustedCertificates;
+import org.mozilla.relengapi.proxy.logging.LogOutput;
 import org.mozilla.relengapi.proxy.metrics.MetricsServlet;
 import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.metrics.RequestMetricsFilter;
@@ -66,7 +67,12 @@ public final class ProxyContextListener implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         try {
-            config = given != null ? given : ContainerConfiguration.read(event.getServletContext(), System.getenv());
+            if (given == null) {
+                config = ContainerConfiguration.read(event.getServletContext(), System.getenv());
+                LogOutput.use(config.logFormat());
+            } else {
+                config = given;
+            }
             start(event.getServletContext());
         } catch (StartupException e) {
             if (given == null) {

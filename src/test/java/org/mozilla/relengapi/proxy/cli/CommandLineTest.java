@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.proxy.Route;
 import org.mozilla.relengapi.proxy.testsupport.TaskIds;
 
@@ -152,15 +153,23 @@ class CommandLineTest {
 
     @Test
     void devListensOnLoopbackByDefault() {
-        assertEquals(new CommandLine.Dev("127.0.0.1", 8080), parse("--dev"));
-        assertEquals(new CommandLine.Dev("0.0.0.0", 0), parse("--dev", "-p", "0", "--bind=0.0.0.0"));
+        assertEquals(new CommandLine.Dev("127.0.0.1", 8080, LogFormat.TEXT), parse("--dev"));
+        assertEquals(new CommandLine.Dev("0.0.0.0", 0, LogFormat.TEXT), parse("--dev", "-p", "0", "--bind=0.0.0.0"));
     }
 
     @Test
     void devTakesNoTaskIdAndNoOtherOption() {
         assertTrue(error("--dev", "--", TaskIds.TASK).contains("--dev takes no task id"));
         assertTrue(error("--dev", "--relengapi-token", TOKEN).contains("--dev takes no task id"));
-        assertTrue(error("--dev", "--route", "a=http://a.example").contains("no option but --port and --bind"));
+        assertTrue(error("--dev", "--route", "a=http://a.example").contains("no option but --port, --bind and --log-format"));
+    }
+
+    @Test
+    void logFormatIsTextUnlessMozlogIsAsked() {
+        assertEquals(LogFormat.TEXT, run("--relengapi-token", TOKEN, "--", TaskIds.TASK).logFormat());
+        assertEquals(LogFormat.MOZLOG, run("--relengapi-token", TOKEN, "--log-format=mozlog", "--", TaskIds.TASK).logFormat());
+        assertEquals(new CommandLine.Dev("127.0.0.1", 8080, LogFormat.MOZLOG), parse("--dev", "--log-format", "mozlog"));
+        assertTrue(error("--relengapi-token", TOKEN, "--log-format", "json", "--", TaskIds.TASK).contains("--log-format"));
     }
 
     @Test
@@ -172,7 +181,7 @@ class CommandLineTest {
     void usageListsEveryOptionAndNoToken() {
         String usage = CommandLine.usage();
         for (String option : List.of("--port", "--bind", "--relengapi-token", "--relengapi-token-file", "--root-url",
-            "--tokens-url", "--route", "--relengapi-host", "--token-lifetime", "--idle-timeout", "--ca-file", "--dev",
+            "--tokens-url", "--route", "--relengapi-host", "--token-lifetime", "--idle-timeout", "--ca-file", "--dev", "--log-format",
             "--help", "--version")) {
             assertTrue(usage.contains(option), option);
         }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -137,9 +139,9 @@ class RunnableJarIT {
             assertEquals(200, response.statusCode());
             assertEquals("Bearer " + tokenService.issuedTokens().get(0), tooltool.lastRequest().header("Authorization"));
             assertEquals("Bearer " + issuingToken, tokenService.requests().get(0).header("Authorization"));
+            awaitOutput(proxy, "\"GET /tooltool/sha512/abc\" 200");
             proxy.terminate();
             assertEquals(0, proxy.waitFor(START));
-            assertTrue(proxy.stdout().contains("\"GET /tooltool/sha512/abc\" 200"), proxy.stdout());
             assertNoSecretIn(proxy);
         }
     }
@@ -156,6 +158,63 @@ class RunnableJarIT {
             assertTrue(proxy.stderr().contains("DEBUG"), "debug logging was on");
             assertNoSecretIn(proxy);
         }
+    }
+
+    @Test
+    void mozlogPutsOneJsonRecordPerLineOnStdoutWithARequestSummaryPerRequest() throws Exception {
+        try (ProxyProcess proxy = ProxyProcess.start(List.of(), List.of("--port=0", "--bind=127.0.0.1", "--log-format=mozlog",
+            "--relengapi-token-file=" + tokenFile, "--root-url", queue.rootUrl().toString(),
+            "--tokens-url", tokenService.tokensUrl().toString(), "--route", "tooltool=" + tooltool.uri(), "--", TaskIds.DASH_TASK))) {
+            int port = awaitMozlogListening(proxy);
+            client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/tooltool/x?q=secret")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/nowhere")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            awaitOutput(proxy, "\"path\":\"/nowhere\"");
+            proxy.terminate();
+            assertEquals(0, proxy.waitFor(START));
+            List<JsonObject> records = proxy.stdout().lines().map(line -> JsonParser.parseString(line).getAsJsonObject()).toList();
+            for (JsonObject record : records) {
+                for (String field : List.of("Timestamp", "Type", "Logger", "Hostname", "EnvVersion", "Severity", "Pid", "Fields")) {
+                    assertTrue(record.has(field), field + " in " + record);
+                }
+                assertEquals("2.0", record.get("EnvVersion").getAsString());
+            }
+            List<JsonObject> summaries = records.stream().filter(r -> r.get("Type").getAsString().equals("request.summary"))
+                .map(r -> r.getAsJsonObject("Fields")).toList();
+            assertEquals(2, summaries.size(), proxy.stdout());
+            assertEquals("/tooltool/x", summaries.get(0).get("path").getAsString());
+            assertEquals(200, summaries.get(0).get("code").getAsInt());
+            assertEquals(0, summaries.get(0).get("errno").getAsInt());
+            assertEquals(404, summaries.get(1).get("errno").getAsInt());
+            assertFalse(proxy.stdout().contains("secret"));
+            assertNoSecretIn(proxy);
+        }
+    }
+
+    /**
+     * Waits for the access-log record of the last request before stopping the proxy: the record is written as the
+     * request completes, which can be a moment after the client has the whole answer.
+     */
+    private static void awaitOutput(ProxyProcess proxy, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!proxy.stdout().contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(proxy.stdout().contains(text), "no '" + text + "' in stdout:\n" + proxy.stdout());
+    }
+
+    private static int awaitMozlogListening(ProxyProcess proxy) throws InterruptedException {
+        java.util.regex.Pattern listening = java.util.regex.Pattern.compile("listening on [^ ]+:(\\d+)");
+        long deadline = System.nanoTime() + START.toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.regex.Matcher m = listening.matcher(proxy.stdout());
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no listening record; stdout:\n" + proxy.stdout() + "\nstderr:\n" + proxy.stderr());
     }
 
     @Test
