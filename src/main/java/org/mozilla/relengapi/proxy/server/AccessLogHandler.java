@@ -16,8 +16,7 @@ import org.mozilla.relengapi.proxy.logging.LogOutput;
  * mozlog, a {@code request.summary} record ({@code errno} is 0 for a success). Never a header, so never a token.
  *
  * <p>It logs when the request's own callback completes, inside the {@link
- * org.eclipse.jetty.server.handler.GracefulHandler}: a graceful stop then waits for the line too. (Jetty's
- * RequestLog writes after that point, and lost the last line when SIGTERM followed a response at once.)
+ * org.eclipse.jetty.server.handler.GracefulHandler}, so a graceful stop waits for the line too.
  */
 final class AccessLogHandler extends Handler.Wrapper {
     private final LogFormat format;

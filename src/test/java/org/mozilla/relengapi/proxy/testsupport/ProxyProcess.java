@@ -117,9 +117,12 @@ public final class ProxyProcess implements AutoCloseable {
         throw new AssertionError("the proxy did not report listening; stderr:\n" + stderr());
     }
 
-    /** SIGTERM, as docker stop sends it. */
+    /**
+     * SIGTERM, as docker stop sends it. Through the ProcessHandle: Process.destroy() also closes this side's stdout
+     * and stderr pipes, so whatever the process prints while it stops (or printed but was not read yet) would be lost.
+     */
     public void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     public String stdout() {
