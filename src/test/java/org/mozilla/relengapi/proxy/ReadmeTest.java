@@ -29,6 +29,16 @@ class ReadmeTest {
     }
 
     @Test
+    void showsTheSynopsisOfTheUsage() throws IOException {
+        String readme = readme();
+        CommandLine.usage().lines()
+            .takeWhile(line -> !line.isBlank())
+            .map(line -> line.replaceFirst("^(Usage:)?\\s+", ""))
+            .forEach(synopsis -> assertTrue(readme.lines().anyMatch(line -> line.equals(synopsis)),
+                "README lacks the synopsis line " + synopsis));
+    }
+
+    @Test
     void documentsEveryOptionOfTheUsage() throws IOException {
         String readme = readme();
         // Option names are the usage's lines indented by four spaces; descriptions are indented further.

@@ -95,7 +95,7 @@ public final class CommandLine {
     public static String usage() {
         StringBuilder out = new StringBuilder();
         out.append("Usage: ").append(PROGRAM).append(" [options] -- <taskId>\n")
-            .append("       ").append(PROGRAM).append(" --dev [-p PORT] [--bind ADDR]\n")
+            .append("       ").append(PROGRAM).append(" --dev [-p PORT] [--bind ADDR] [--log-format FORMAT]\n")
             .append("       ").append(PROGRAM).append(" -h|--help\n")
             .append("       ").append(PROGRAM).append(" --version\n\n")
             .append("Forwards a task's requests to RelengAPI services with a temporary token that carries exactly the\n")
