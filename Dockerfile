@@ -15,7 +15,7 @@ RUN mvn -B -q package -DskipTests
 
 FROM eclipse-temurin:17-jdk AS runtime
 COPY --from=build /src/target/relengapi-proxy.jar /app/relengapi-proxy.jar
-COPY scripts/make-runtime.sh /tmp/make-runtime.sh
+COPY scripts/make-runtime.sh scripts/jvm.options /tmp/
 RUN bash /tmp/make-runtime.sh /app/relengapi-proxy.jar /opt/relengapi-proxy
 
 FROM debian:bookworm-slim
@@ -24,11 +24,12 @@ COPY --from=runtime /opt/relengapi-proxy/runtime /opt/relengapi-proxy/runtime
 COPY --from=runtime /opt/relengapi-proxy/app.jsa /opt/relengapi-proxy/app.jsa
 COPY --from=runtime /opt/relengapi-proxy/version.json /app/version.json
 COPY --from=runtime /app/relengapi-proxy.jar /app/relengapi-proxy.jar
+COPY scripts/jvm.options /app/jvm.options
 USER 10001:10001
 EXPOSE 80
-# A sidecar beside every task: a small heap and the serial collector keep memory low; the CDS archive (made for
-# this very jar path) shortens start-up. The worker appends its arguments, e.g. --relengapi-token=... -- <taskId>.
-ENTRYPOINT ["/opt/relengapi-proxy/runtime/bin/java", "-Xmx64m", "-XX:+UseSerialGC", \
+# The JVM flags are in jvm.options (scripts/jvm.options); the CDS archive (made for this very jar path and those
+# flags) shortens start-up. The worker appends its arguments, e.g. --relengapi-token=... -- <taskId>.
+ENTRYPOINT ["/opt/relengapi-proxy/runtime/bin/java", "@/app/jvm.options", \
             "-XX:SharedArchiveFile=/opt/relengapi-proxy/app.jsa", "-Xshare:auto", \
             "-jar", "/app/relengapi-proxy.jar", "--port", "80"]
 CMD ["--help"]

@@ -35,8 +35,9 @@ modules=$("${bin}jdeps" --ignore-missing-deps --print-module-deps --multi-releas
   --output "$out/runtime"
 echo "make-runtime: runtime with $modules,jdk.crypto.ec: $(du -sh "$out/runtime" | cut -f1)"
 
-# The same JVM flags as the Dockerfile's ENTRYPOINT, so that the archive is made under the conditions it is used in.
-java_flags=(-Xmx64m -XX:+UseSerialGC)
+# The JVM flags the image runs with (jvm.options beside this script), so that the archive is made under the
+# conditions it is used in.
+java_flags=("@$(cd "$(dirname "$0")" && pwd)/jvm.options")
 
 # Starts the proxy in --dev mode on a free port with the given extra JVM flags, sends one request through it with
 # bash's /dev/tcp (the trimmed runtime has no HTTP client tool), stops it, and prints the answer.

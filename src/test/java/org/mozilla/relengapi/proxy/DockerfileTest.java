@@ -29,14 +29,20 @@ class DockerfileTest {
     @Test
     void theArchiveIsMadeWithTheJvmFlagsAndJarPathTheImageRunsWith() throws IOException {
         String script = Files.readString(Path.of("scripts/make-runtime.sh"));
-        Matcher flags = Pattern.compile("java_flags=\\((.*)\\)").matcher(script);
-        assertTrue(flags.find());
-        for (String flag : flags.group(1).split(" ")) {
-            assertTrue(entrypoint().contains("\"" + flag + "\""), flag + " in the ENTRYPOINT");
-        }
+        assertTrue(script.contains("java_flags=(\"@$(cd \"$(dirname \"$0\")\" && pwd)/jvm.options\")"), "the script uses jvm.options");
+        assertTrue(dockerfile().contains("COPY scripts/make-runtime.sh scripts/jvm.options /tmp/\n"), "beside the script");
+        assertTrue(dockerfile().contains("COPY scripts/jvm.options /app/jvm.options\n"));
+        assertTrue(entrypoint().startsWith("\"/opt/relengapi-proxy/runtime/bin/java\", \"@/app/jvm.options\","), entrypoint());
         assertTrue(dockerfile().contains("RUN bash /tmp/make-runtime.sh /app/relengapi-proxy.jar /opt/relengapi-proxy"));
         assertTrue(entrypoint().contains("\"-jar\", \"/app/relengapi-proxy.jar\""));
         assertTrue(entrypoint().contains("\"-XX:SharedArchiveFile=/opt/relengapi-proxy/app.jsa\""));
+    }
+
+    @Test
+    void jvmOptionsHoldOnlyFlagsAndComments() throws IOException {
+        for (String line : Files.readAllLines(Path.of("scripts/jvm.options"))) {
+            assertTrue(line.startsWith("#") || line.matches("-[^ ]+"), "one flag per line: " + line);
+        }
     }
 
     @Test
