@@ -1,0 +1,3 @@
+module relengapi-proxy/bench/peers
+
+go 1.19
