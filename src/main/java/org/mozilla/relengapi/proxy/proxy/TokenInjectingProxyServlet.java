@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
@@ -46,16 +47,19 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     private final Route route;
     private final TemporaryTokenSource tokens;
     private final SSLContext sslContext;
+    private final SharedUpstreamClient upstreamClient;
     private final ProxyMetrics metrics;
     private final String routeName;
 
     /**
      * @param route the route this servlet serves; a catch-all has an empty prefix
      */
-    public TokenInjectingProxyServlet(Route route, TemporaryTokenSource tokens, SSLContext sslContext, ProxyMetrics metrics) {
+    public TokenInjectingProxyServlet(Route route, TemporaryTokenSource tokens, SSLContext sslContext,
+                                      SharedUpstreamClient upstreamClient, ProxyMetrics metrics) {
         this.route = route;
         this.tokens = tokens;
         this.sslContext = sslContext;
+        this.upstreamClient = upstreamClient;
         this.metrics = metrics;
         this.routeName = route.prefix().isEmpty() ? "catch-all" : route.prefix();
     }
@@ -231,6 +235,19 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
                                      byte[] buffer, int offset, int length, Callback callback) {
         metrics.bytesToClient(routeName, length);
         super.onResponseContent(request, response, proxyResponse, buffer, offset, length, callback);
+    }
+
+    @Override
+    protected HttpClient createHttpClient() throws ServletException {
+        HttpClient client = upstreamClient.getOrCreate(super::createHttpClient);
+        // Jetty reads the "timeout" init-param while creating the client, which only the first route does.
+        setTimeout(Long.parseLong(getServletConfig().getInitParameter("timeout")));
+        return client;
+    }
+
+    /** Leaves the shared client running for the other routes; {@link SharedUpstreamClient#stop} stops it. */
+    @Override
+    public void destroy() {
     }
 
     @Override

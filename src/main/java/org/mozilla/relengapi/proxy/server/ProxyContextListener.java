@@ -24,6 +24,7 @@ import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.metrics.RequestMetricsFilter;
 import org.mozilla.relengapi.proxy.proxy.RequestGuardFilter;
 import org.mozilla.relengapi.proxy.proxy.Route;
+import org.mozilla.relengapi.proxy.proxy.SharedUpstreamClient;
 import org.mozilla.relengapi.proxy.proxy.TokenInjectingProxyServlet;
 import org.mozilla.relengapi.proxy.proxy.UnknownRouteServlet;
 import org.mozilla.relengapi.proxy.taskcluster.QueueClient;
@@ -53,6 +54,7 @@ public final class ProxyContextListener implements ServletContextListener {
     private ProxyConfig config;
     private TemporaryTokenSource tokens;
     private final ProxyMetrics metrics = new ProxyMetrics();
+    private final SharedUpstreamClient upstreamClient = new SharedUpstreamClient();
 
     /** For a servlet container: the configuration is read from the context when it starts. */
     public ProxyContextListener() {
@@ -117,6 +119,11 @@ public final class ProxyContextListener implements ServletContextListener {
         if (tokens != null) {
             tokens.close();
         }
+        try {
+            upstreamClient.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the upstream client failed: {}", e.toString());
+        }
     }
 
     private SSLContext sslContext() {
@@ -163,7 +170,8 @@ public final class ProxyContextListener implements ServletContextListener {
 
     private void addProxy(ServletContext context, String name, Route route, SSLContext tls, boolean containerHasExecutor,
                           String mapping) {
-        ServletRegistration.Dynamic servlet = context.addServlet(name, new TokenInjectingProxyServlet(route, tokens, tls, metrics));
+        ServletRegistration.Dynamic servlet =
+            context.addServlet(name, new TokenInjectingProxyServlet(route, tokens, tls, upstreamClient, metrics));
         servlet.setAsyncSupported(true);
         servlet.setInitParameter("proxyTo", route.upstream().toString());
         if (!route.prefix().isEmpty()) {
@@ -173,6 +181,7 @@ public final class ProxyContextListener implements ServletContextListener {
         servlet.setInitParameter("timeout", "0");
         servlet.setInitParameter("idleTimeout", Long.toString(config.idleTimeout().toMillis()));
         if (!containerHasExecutor) {
+            // In a container that is not Jetty, the shared upstream client gets its own thread pool.
             servlet.setInitParameter("maxThreads", "128");
         }
         servlet.addMapping(mapping);

@@ -1,0 +1,28 @@
+package org.mozilla.relengapi.proxy.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
+import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
+import org.mozilla.relengapi.proxy.testsupport.RecordedRequest;
+
+class UpstreamConnectionsTest {
+
+    @Test
+    void routesToTheSameUpstreamShareItsKeepAliveConnection() throws Exception {
+        try (EchoUpstream upstream = EchoUpstream.start("shared");
+             ProxyUnderTest proxy = ProxyUnderTest.builder().routes()
+                 .route("first", upstream.uri()).route("second", upstream.uri()).start().awaitToken()) {
+            assertEquals(200, proxy.get("/first/a").statusCode());
+            assertEquals(200, proxy.get("/second/b").statusCode());
+            assertEquals(200, proxy.get("/first/c").statusCode());
+
+            List<RecordedRequest> received = upstream.requests();
+            assertEquals(List.of("/a", "/b", "/c"), received.stream().map(RecordedRequest::rawPath).toList());
+            assertEquals(1, received.stream().map(RecordedRequest::remotePort).distinct().count(),
+                "one connection served both routes: " + received.stream().map(RecordedRequest::remotePort).toList());
+        }
+    }
+}
