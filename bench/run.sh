@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Benchmarks relengapi-proxy against nginx and the Go original's data path, side by side, on loopback.
 #
-#   bench/run.sh [--warmup N] [--seconds N] [--starts N] [--jar PATH]
+#   bench/run.sh [--warmup N] [--seconds N] [--starts N] [--jar PATH] [--profile DIR]
 #
 # --warmup   seconds of load before each peer's measured run (default 30: on 2 cores the JVM's JIT needs ~25 s of
 #            load to reach its steady speed; the other peers get the same)
 # --seconds  length of each measured wrk run (default 15)
 # --starts   start-ups timed per peer (default 11)
 # --jar      the runnable jar to measure (default target/relengapi-proxy.jar, built with Maven when missing)
+# --profile  after relengapi-proxy's measured run, one more run of the same load under async-profiler (CPU, from
+#            Maven Central), writing DIR/relengapi-proxy.collapsed (flame-graph input) and DIR/summary.txt
 #
 # Installs nginx, wrk and golang-go with apt-get when they are missing (as root). Starts an upstream nginx serving
 # static files, a control plane (queue and token service, bench/peers), and three proxies in front of the upstream:
@@ -18,14 +20,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$(pwd)
 
-warmup=30 seconds=15 starts=11 jar=target/relengapi-proxy.jar
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+warmup=30 seconds=15 starts=11 jar=target/relengapi-proxy.jar profile=""
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --warmup) warmup=${2:?}; shift 2 ;;
     --seconds) seconds=${2:?}; shift 2 ;;
     --starts) starts=${2:?}; shift 2 ;;
     --jar) jar=${2:?}; shift 2 ;;
+    --profile) profile=${2:?}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown argument $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -62,6 +65,11 @@ cp "$jar" "$work/relengapi-proxy.jar"
 echo "bench: building the trimmed runtime and CDS archive (scripts/make-runtime.sh)" >&2
 scripts/make-runtime.sh "$work/relengapi-proxy.jar" "$work/jvm" >/dev/null
 (cd bench/peers && GOTOOLCHAIN=local GOFLAGS=-mod=mod go build -o "$work/peers" .)
+if [[ -n "$profile" ]]; then
+  mkdir -p "$profile" && profile=$(cd "$profile" && pwd)
+  mvn -B -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.1:jar:linux-x64 -DoutputDirectory="$work/ap"
+  (cd "$work/ap" && jar xf async-profiler-4.1-linux-x64.jar linux-x64/libasyncProfiler.so)
+fi
 
 # --- data --------------------------------------------------------------------------------------------------------
 mkdir -p "$work/www/files"
@@ -239,6 +247,26 @@ download_run() {
   awk -v s="$best" -v p="$peak" 'BEGIN {printf "%.0f %.1f\n", s / 1048576, p / 1024}'
 }
 
+# The same load once more under async-profiler; the summary gives each frame's share of CPU samples, counting
+# everything that ran under it (our classes, Jetty's layers, the JIT compiler, the kernel).
+profile_run() {
+  local pid=$1 url=$2 agent=$work/ap/linux-x64/libasyncProfiler.so
+  # jcmd splits its arguments at '=', unless the whole option string is quoted for it.
+  jcmd "$pid" JVMTI.agent_load "$agent" '"start,event=cpu,interval=1ms"' >/dev/null
+  read -r rps _ _ < <(wrk_run "$url" "$seconds")
+  jcmd "$pid" JVMTI.agent_load "$agent" "\"stop,file=$profile/relengapi-proxy.collapsed,collapsed\"" >/dev/null
+  {
+    echo "relengapi-proxy under async-profiler: $rps requests/s (1 KiB, 64 connections, after the measured run)"
+    echo "share of CPU samples with the frame on the stack:"
+    awk '{n=$NF; $NF=""; k=split($0,f,";"); delete seen
+          for (i=1; i<=k; i++) if (!(f[i] in seen)) {seen[f[i]]=1; s[f[i]]+=n}; t+=n}
+         END {for (x in s) printf "%6.1f%% %s\n", 100*s[x]/t, x}' "$profile/relengapi-proxy.collapsed" |
+      grep -E ' (org/mozilla/.*|org/eclipse/jetty/(server/Server.handle|ee10/servlet/ServletChannel.handle|ee10/proxy/ProxyServlet.service|client/transport/internal/HttpReceiverOverHTTP.receive|io/ManagedSelector.select|util/thread/QueuedThreadPool\$Runner.run)|CompileBroker::compiler_thread_loop|writev|__GI_read|epoll_wait|futex_wake_\[k\]|entry_SYSCALL_64_after_hwframe_\[k\]|VMThread::run)$' |
+      sort -rn | head -n 30
+  } >"$profile/summary.txt"
+  echo "bench: profile in $profile (summary.txt, relengapi-proxy.collapsed)" >&2
+}
+
 declare -A result
 for peer in nginx go java; do
   echo "bench: $peer" >&2
@@ -258,6 +286,9 @@ for peer in nginx go java; do
   read -r rps p99 bad < <(wrk_run "$url/1k" "$seconds")
   [[ "$bad" == 0 ]] || { echo "bench: $peer answered $bad non-2xx responses" >&2; exit 1; }
   result[$peer.rps]=$rps result[$peer.p99]=$p99
+  if [[ -n "$profile" && $peer == java ]]; then
+    profile_run "$pid" "$url/1k"
+  fi
   result[$peer.hwm]=$(awk -v k="$(hwm_kib "$pid")" 'BEGIN {printf "%.1f", k / 1024}')
   result[$peer.issued]=$(($(issued) - issued_before))
   stop "$pid"
