@@ -180,6 +180,10 @@ public final class ProxyContextListener implements ServletContextListener {
         // Jetty's 60 s default is a total-request timeout: it would cut multi-GB downloads. Only idleness ends a request.
         servlet.setInitParameter("timeout", "0");
         servlet.setInitParameter("idleTimeout", Long.toString(config.idleTimeout().toMillis()));
+        // Upstream answers are read 64 KiB at a time instead of Jetty's 16: a 1 GiB download went ~20 % faster
+        // (bench/). 64 KiB is also the largest buffer Jetty's pool keeps; 128 KiB ones were allocated per read and
+        // cut the 1 KiB requests/s to a third.
+        servlet.setInitParameter("responseBufferSize", "65536");
         if (!containerHasExecutor) {
             // In a container that is not Jetty, the shared upstream client gets its own thread pool.
             servlet.setInitParameter("maxThreads", "128");
