@@ -16,7 +16,7 @@ public final class SharedUpstreamClient {
 
     /** How a servlet creates the client: {@code ProxyServlet}'s {@code createHttpClient}. */
     @FunctionalInterface
-    public interface Factory {
+    interface Factory {
         HttpClient create() throws ServletException;
     }
 
