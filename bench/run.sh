@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 project=$(pwd)
 
 warmup=30 seconds=15 starts=11 jar=target/relengapi-proxy.jar profile=""
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --warmup) warmup=${2:?}; shift 2 ;;
@@ -100,25 +100,17 @@ wait_for_200() {
   echo "bench: $url did not answer 200" >&2; return 1
 }
 
-# Resident memory in KiB of a process and its children (nginx's master and worker).
-rss_kib() {
-  local pid total=0 kib
-  for pid in "$1" $(pgrep -P "$1" || true); do
-    kib=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+# A memory field of /proc/PID/status in KiB, added up over a process and its children (nginx's master and
+# worker): VmRSS, resident now; VmHWM, the peak resident over its life.
+memory_kib() {
+  local field=$1 pid total=0 kib
+  for pid in "$2" $(pgrep -P "$2" || true); do
+    kib=$(awk -v f="$field:" '$1 == f {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
     total=$((total + ${kib:-0}))
   done
   echo "$total"
 }
-
-# Peak resident memory in KiB over the life of a process and its children (each one's VmHWM, added up).
-hwm_kib() {
-  local pid total=0 kib
-  for pid in "$1" $(pgrep -P "$1" || true); do
-    kib=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-    total=$((total + ${kib:-0}))
-  done
-  echo "$total"
-}
+rss_kib() { memory_kib VmRSS "$1"; }
 
 # Starts a peer in the background and records its pid in the variable named by $1.
 spawn() {
@@ -132,6 +124,8 @@ spawn() {
 stop() {
   kill -TERM "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
+  local i
+  for i in "${!pids[@]}"; do [[ "${pids[$i]}" != "$1" ]] || unset 'pids[i]'; done
 }
 
 # --- fixed services ----------------------------------------------------------------------------------------------
@@ -203,24 +197,28 @@ start_java() {
     --route "files=http://127.0.0.1:$upstream_port/files" -- "$task"
 }
 
-# Milliseconds from process start to the first 200 through it, median of $starts runs.
+# Milliseconds from process start to the first 200 through it, median of $starts runs, into the variable named $2.
+# Polls every 10 ms (a tight curl loop would take CPU from the starting process); gives up after 30 s.
 median_start_ms() {
   local peer=$1 times=() i port pid t0 t1
+  local -n median=$2
   for ((i = 0; i < starts; i++)); do
     port=$(free_port)
     t0=$(date +%s%N)
     "start_$peer" pid "$port"
     until [[ $(status_of "http://127.0.0.1:$port/files/1k") == 200 ]]; do
       kill -0 "$pid" 2>/dev/null || { echo "bench: $peer died at start-up" >&2; cat "$work/$peer-proxy-$port.out" >&2; exit 1; }
+      (( $(date +%s%N) - t0 < 30000000000 )) || { echo "bench: $peer gave no 200 within 30 s" >&2; exit 1; }
+      sleep 0.01
     done
     t1=$(date +%s%N)
     times+=($(((t1 - t0) / 1000000)))
     stop "$pid"
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 }
 
-# wrk's requests/s and p99 latency in ms.
+# wrk's requests/s, p99 latency in ms, and the count of non-2xx answers and socket errors.
 wrk_run() {
   local url=$1 duration=$2 out
   out=$(wrk -t2 -c64 -d"${duration}s" --latency "$url")
@@ -229,7 +227,8 @@ wrk_run() {
     /^ *99%/ {v=$2; u=v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
               ms = (u=="us") ? v/1000 : (u=="s") ? v*1000 : v}
     /Non-2xx/ {bad=$NF}
-    END {printf "%.0f %.2f %s\n", rps, ms, (bad=="" ? 0 : bad)}' <<<"$out"
+    /Socket errors/ {gsub(/,/, ""); errors=$4+$6+$8+$10}
+    END {printf "%.0f %.2f %s\n", rps, ms, bad + errors}' <<<"$out"
 }
 
 # Downloads the 1 GiB file three times; prints the best MB/s and the peak RSS (MiB) sampled during the downloads.
@@ -252,17 +251,19 @@ download_run() {
 profile_run() {
   local pid=$1 url=$2 agent=$work/ap/linux-x64/libasyncProfiler.so
   # jcmd splits its arguments at '=', unless the whole option string is quoted for it.
-  jcmd "$pid" JVMTI.agent_load "$agent" '"start,event=cpu,interval=1ms"' >/dev/null
+  jcmd "$pid" JVMTI.agent_load "$agent" '"start,event=cpu,interval=1ms"' | grep -q 'return code: 0' ||
+    { echo "bench: async-profiler did not start" >&2; return 0; }
   read -r rps _ _ < <(wrk_run "$url" "$seconds")
-  jcmd "$pid" JVMTI.agent_load "$agent" "\"stop,file=$profile/relengapi-proxy.collapsed,collapsed\"" >/dev/null
+  jcmd "$pid" JVMTI.agent_load "$agent" "\"stop,file=$profile/relengapi-proxy.collapsed,collapsed\"" >/dev/null || true
+  [[ -s "$profile/relengapi-proxy.collapsed" ]] || { echo "bench: async-profiler wrote no profile" >&2; return 0; }
   {
     echo "relengapi-proxy under async-profiler: $rps requests/s (1 KiB, 64 connections, after the measured run)"
     echo "share of CPU samples with the frame on the stack:"
-    awk '{n=$NF; $NF=""; k=split($0,f,";"); delete seen
+    awk '{n=$NF; sub(/ [0-9]+$/, ""); k=split($0,f,";"); delete seen
           for (i=1; i<=k; i++) if (!(f[i] in seen)) {seen[f[i]]=1; s[f[i]]+=n}; t+=n}
          END {for (x in s) printf "%6.1f%% %s\n", 100*s[x]/t, x}' "$profile/relengapi-proxy.collapsed" |
       grep -E ' (org/mozilla/.*|org/eclipse/jetty/(server/Server.handle|ee10/servlet/ServletChannel.handle|ee10/proxy/ProxyServlet.service|client/transport/internal/HttpReceiverOverHTTP.receive|io/ManagedSelector.select|util/thread/QueuedThreadPool\$Runner.run)|CompileBroker::compiler_thread_loop|writev|__GI_read|epoll_wait|futex_wake_\[k\]|entry_SYSCALL_64_after_hwframe_\[k\]|VMThread::run)$' |
-      sort -rn | head -n 30
+      sort -rn | head -n 30 || true
   } >"$profile/summary.txt"
   echo "bench: profile in $profile (summary.txt, relengapi-proxy.collapsed)" >&2
 }
@@ -270,7 +271,7 @@ profile_run() {
 declare -A result
 for peer in nginx go java; do
   echo "bench: $peer" >&2
-  result[$peer.start]=$(median_start_ms "$peer")
+  median_start_ms "$peer" "result[$peer.start]"
   port=$(free_port)
   issued_before=$(issued)
   "start_$peer" pid "$port"
@@ -280,16 +281,17 @@ for peer in nginx go java; do
   result[$peer.idle]=$(awk -v k="$(rss_kib "$pid")" 'BEGIN {printf "%.1f", k / 1024}')
   read -r mbs peak < <(download_run "$url/1g" "$pid")
   result[$peer.mbs]=$mbs result[$peer.peak]=$peak
-  read -r rps _ _ < <(wrk_run "$url/1k" 5)
+  read -r rps _ bad < <(wrk_run "$url/1k" 5)
+  [[ "$bad" == 0 && "$rps" != 0 ]] || { echo "bench: $peer: $rps requests/s, $bad failures" >&2; exit 1; }
   result[$peer.cold]=$rps
   wrk_run "$url/1k" "$warmup" >/dev/null
   read -r rps p99 bad < <(wrk_run "$url/1k" "$seconds")
-  [[ "$bad" == 0 ]] || { echo "bench: $peer answered $bad non-2xx responses" >&2; exit 1; }
+  [[ "$bad" == 0 && "$rps" != 0 ]] || { echo "bench: $peer: $rps requests/s, $bad failures" >&2; exit 1; }
   result[$peer.rps]=$rps result[$peer.p99]=$p99
   if [[ -n "$profile" && $peer == java ]]; then
     profile_run "$pid" "$url/1k"
   fi
-  result[$peer.hwm]=$(awk -v k="$(hwm_kib "$pid")" 'BEGIN {printf "%.1f", k / 1024}')
+  result[$peer.hwm]=$(awk -v k="$(memory_kib VmHWM "$pid")" 'BEGIN {printf "%.1f", k / 1024}')
   result[$peer.issued]=$(($(issued) - issued_before))
   stop "$pid"
 done
@@ -304,13 +306,13 @@ row() {
 }
 echo
 echo "$(date -u +%Y-%m-%d) · $(nproc) cores · $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo) ·" \
-  "$(java -version 2>&1 | head -n 1) · nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///') · $(go version | cut -d' ' -f3)"
+  "$("$work/jvm/runtime/bin/java" -version 2>&1 | head -n 1) · nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///') · $(go version | cut -d' ' -f3)"
 echo
 echo "| measure | relengapi-proxy | nginx | Go | ÷ nginx | ÷ Go | target |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
 row "1 KiB, 64 conns: requests/s" rps "≥ nginx"
 row "1 KiB, 64 conns: p99 latency (ms)" p99 "≤ nginx"
-row "1 KiB, 64 conns, first 5 s after start: requests/s" cold ""
+row "1 KiB, 64 conns, first 5 s of load (after the downloads): requests/s" cold ""
 row "1 GiB download: MB/s (best of 3)" mbs "≥ nginx"
 row "1 GiB download: peak RSS during it (MiB)" peak "≤ 128"
 row "start → first proxied 200 (ms, median of $starts)" start "≤ 300"
