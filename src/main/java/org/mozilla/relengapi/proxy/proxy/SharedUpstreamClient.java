@@ -30,6 +30,7 @@ public final class SharedUpstreamClient {
     public synchronized void stop() throws Exception {
         if (client != null) {
             client.stop();
+            client = null;
         }
     }
 }
