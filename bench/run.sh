@@ -90,14 +90,16 @@ free_port() {
 # Status code of one GET, or 000 when nothing answers.
 status_of() { curl -s -o /dev/null -w '%{http_code}' "$1" || true; }
 
+# Waits for a 200 from URL, served by process PID (whose output is in LOG): polls every 10 ms (a tight curl loop
+# would take CPU from a starting process) and gives up after 30 s, or when the process dies.
 wait_for_200() {
-  local url=$1 pid=$2
-  for _ in $(seq 1 600); do
-    [[ $(status_of "$url") == 200 ]] && return 0
-    kill -0 "$pid" 2>/dev/null || { echo "bench: process $pid died before $url answered" >&2; return 1; }
-    sleep 0.05
+  local url=$1 pid=$2 log=$3 t0
+  t0=$(date +%s%N)
+  until [[ $(status_of "$url") == 200 ]]; do
+    kill -0 "$pid" 2>/dev/null || { echo "bench: process $pid died before $url answered:" >&2; cat "$log" >&2; return 1; }
+    (( $(date +%s%N) - t0 < 30000000000 )) || { echo "bench: $url gave no 200 within 30 s" >&2; return 1; }
+    sleep 0.01
   done
-  echo "bench: $url did not answer 200" >&2; return 1
 }
 
 # A memory field of /proc/PID/status in KiB, added up over a process and its children (nginx's master and
@@ -145,13 +147,13 @@ http {
 }
 EOF
 spawn upstream_pid "$work/upstream.out" "$nginx_bin" -c "$work/upstream.conf" -e "$work/upstream.err"
-wait_for_200 "http://127.0.0.1:$upstream_port/files/1k" "$upstream_pid"
+wait_for_200 "http://127.0.0.1:$upstream_port/files/1k" "$upstream_pid" "$work/upstream.err"
 
 task=fN1DGhGrQ9qSgPfLw6iPbA
 control_port=$(free_port)
 spawn control_pid "$work/control.out" "$work/peers" controlplane -listen "127.0.0.1:$control_port" -task "$task" \
   -scopes "docker-worker:relengapi-proxy:tooltool.download.public,queue:other"
-wait_for_200 "http://127.0.0.1:$control_port/issued" "$control_pid"
+wait_for_200 "http://127.0.0.1:$control_port/issued" "$control_pid" "$work/control.out"
 printf 'bench-issuing-token\n' >"$work/issuing-token"
 issued() { curl -s "http://127.0.0.1:$control_port/issued"; }
 
@@ -198,7 +200,6 @@ start_java() {
 }
 
 # Milliseconds from process start to the first 200 through it, median of $starts runs, into the variable named $2.
-# Polls every 10 ms (a tight curl loop would take CPU from the starting process); gives up after 30 s.
 median_start_ms() {
   local peer=$1 times=() i port pid t0 t1
   local -n median=$2
@@ -206,11 +207,7 @@ median_start_ms() {
     port=$(free_port)
     t0=$(date +%s%N)
     "start_$peer" pid "$port"
-    until [[ $(status_of "http://127.0.0.1:$port/files/1k") == 200 ]]; do
-      kill -0 "$pid" 2>/dev/null || { echo "bench: $peer died at start-up" >&2; cat "$work/$peer-proxy-$port.out" >&2; exit 1; }
-      (( $(date +%s%N) - t0 < 30000000000 )) || { echo "bench: $peer gave no 200 within 30 s" >&2; exit 1; }
-      sleep 0.01
-    done
+    wait_for_200 "http://127.0.0.1:$port/files/1k" "$pid" "$work/$peer-proxy-$port.out" || exit 1
     t1=$(date +%s%N)
     times+=($(((t1 - t0) / 1000000)))
     stop "$pid"
@@ -233,7 +230,7 @@ wrk_run() {
 
 # Downloads the 1 GiB file three times; prints the best MB/s and the peak RSS (MiB) sampled during the downloads.
 download_run() {
-  local url=$1 pid=$2 best=0 peak=0 sample speed size
+  local url=$1 pid=$2 best=0 peak speed size
   (while kill -0 "$pid" 2>/dev/null; do rss_kib "$pid"; sleep 0.02; done) >"$work/rss-samples" &
   local sampler=$!
   for _ in 1 2 3; do
@@ -276,7 +273,7 @@ for peer in nginx go java; do
   issued_before=$(issued)
   "start_$peer" pid "$port"
   url="http://127.0.0.1:$port/files"
-  wait_for_200 "$url/1k" "$pid"
+  wait_for_200 "$url/1k" "$pid" "$work/$peer-proxy-$port.out"
   sleep 2
   result[$peer.idle]=$(awk -v k="$(rss_kib "$pid")" 'BEGIN {printf "%.1f", k / 1024}')
   read -r mbs peak < <(download_run "$url/1g" "$pid")
