@@ -2,6 +2,7 @@ package org.mozilla.relengapi.proxy.testsupport;
 
 import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
+import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
@@ -28,8 +29,10 @@ public class FakeServer implements AutoCloseable {
         server = new Server();
         https = tls != null;
         HttpConfiguration http = new HttpConfiguration();
-        // Real upstreams accept %25 in paths; Jetty's default would not.
-        http.setUriCompliance(UriCompliance.DEFAULT.with("upstream", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        // A fake records whatever arrives, so that a test sees exactly what the proxy forwarded: every target Jetty can
+        // parse (%25, %E9, %2F... which Jetty refuses by default) and heads of up to 64 KiB (long targets, long tokens).
+        http.setUriCompliance(UriCompliance.from(EnumSet.allOf(UriCompliance.Violation.class)));
+        http.setRequestHeaderSize(64 * 1024);
         if (https) {
             http.addCustomizer(new SecureRequestCustomizer(false));
             SslContextFactory.Server ssl = new SslContextFactory.Server();

@@ -64,6 +64,11 @@ public final class FakeTokenService extends FakeServer {
         servlet.stall = stall;
     }
 
+    /** Issue tokens of exactly {@code length} characters (RelengAPI's are ~300), to test what a long one costs. */
+    public void issueTokensOfLength(int length) {
+        servlet.tokenLength = length;
+    }
+
     /** Delay each answer, to let concurrent requests pile up. */
     public void delayAnswers(Duration delay) {
         servlet.delay = delay;
@@ -79,6 +84,7 @@ public final class FakeTokenService extends FakeServer {
         private volatile Duration lifetime;
         private volatile Duration delay = Duration.ZERO;
         private volatile boolean stall;
+        private volatile int tokenLength;
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -116,7 +122,7 @@ public final class FakeTokenService extends FakeServer {
             JsonObject asked = JsonParser.parseString(recorded.body()).getAsJsonObject();
             String expires = lifetime == null ? asked.get("expires").getAsString()
                 : OffsetDateTime.parse(Instant.now().plus(lifetime).toString()).toString();
-            String token = "tmp-" + run + "-" + counter.incrementAndGet();
+            String token = padded("tmp-" + run + "-" + counter.incrementAndGet(), tokenLength);
             SecretLeakCheck.registerSecret(token);
             issued.add(token);
             JsonObject result = new JsonObject();
@@ -128,6 +134,10 @@ public final class FakeTokenService extends FakeServer {
             JsonObject body = new JsonObject();
             body.add("result", result);
             response.getWriter().write(body.toString());
+        }
+
+        private static String padded(String token, int length) {
+            return token.length() >= length ? token : token + "-" + "x".repeat(length - token.length() - 1);
         }
 
         private static void sleep(Duration delay) {
