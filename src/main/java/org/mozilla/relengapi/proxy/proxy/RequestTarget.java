@@ -1,17 +1,22 @@
 package org.mozilla.relengapi.proxy.proxy;
 
-import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * A request's path and query, checked and put in one canonical form. The proxy forwards this form, never the raw
- * target: the raw path could be normalised differently by the container, the HTTP client and the upstream, and a
- * dot-segment or an encoded separator could then lead a request, with the token, outside its route's base path.
- * So such paths are refused (400) instead of guessed at. The query is forwarded as sent, except that characters a
- * URI may not hold raw are percent-encoded; a malformed percent-escape is refused.
+ * A request's path and query, checked. The path is forwarded exactly as the client encoded it: a percent-encoded
+ * reserved character does not mean the literal one (RFC 3986 §2.2), and a percent-encoded byte need not be UTF-8.
+ * What the container, the HTTP client or the upstream could normalise or split differently is refused (400)
+ * instead of guessed at, because a dot-segment or an encoded separator could then lead a request, with the token,
+ * outside its route's base path. The query is forwarded as sent, except that characters a URI may not hold raw are
+ * percent-encoded; a malformed percent-escape is refused.
  */
 public final class RequestTarget {
+    /** RFC 3986 pchar less {@code ;} (refused) and {@code %} (checked as an escape): what a segment may hold raw. */
+    private static final String PATH_PUNCTUATION = "-._~!$&'()*+,=:@";
+    /** What Jetty's parser makes of bytes that are not UTF-8: the original bytes are lost, so nothing can be forwarded. */
+    private static final char REPLACEMENT = '\uFFFD';
+
     private final List<String> segments;
     private final String query;
 
@@ -29,28 +34,27 @@ public final class RequestTarget {
         if (rawPath == null || !rawPath.startsWith("/")) {
             throw new InvalidPathException("the path must start with /");
         }
-        String[] raw = rawPath.substring(1).split("/", -1);
-        List<String> segments = new ArrayList<>(raw.length);
-        for (int i = 0; i < raw.length; i++) {
-            if (raw[i].isEmpty() && i < raw.length - 1) {
+        List<String> segments = List.of(rawPath.substring(1).split("/", -1));
+        for (int i = 0; i < segments.size(); i++) {
+            if (segments.get(i).isEmpty() && i < segments.size() - 1) {
                 throw new InvalidPathException("empty path segment (//)");
             }
-            segments.add(canonical(decode(raw[i])));
+            check(segments.get(i));
         }
         return new RequestTarget(segments, rawQuery == null ? null : canonicalQuery(rawQuery));
     }
 
-    /** The canonical query, without the {@code ?}, or null when the request had none. */
+    /** The query to forward, without the {@code ?}, or null when the request had none. */
     public String query() {
         return query;
     }
 
-    /** The canonical segments; the last is empty for a path that ends with {@code /}. */
+    /** The segments as the client encoded them; the last is empty for a path that ends with {@code /}. */
     public List<String> segments() {
         return segments;
     }
 
-    /** The canonical path from segment {@code from} on, starting with {@code /}, or empty if nothing is left. */
+    /** The path from segment {@code from} on, as the client encoded it, starting with {@code /}, or empty if nothing is left. */
     public String rest(int from) {
         if (from >= segments.size()) {
             return "";
@@ -58,48 +62,49 @@ public final class RequestTarget {
         return "/" + String.join("/", segments.subList(from, segments.size()));
     }
 
-    private static byte[] decode(String segment) throws InvalidPathException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
+    private static void check(String segment) throws InvalidPathException {
+        int decodedLength = 0;
+        boolean onlyDots = true;
         for (int i = 0; i < segment.length(); i++) {
             char c = segment.charAt(i);
+            int decoded;
             if (c == '%') {
-                if (i + 2 >= segment.length()) {
-                    throw new InvalidPathException("malformed percent-encoding");
-                }
-                int high = Character.digit(segment.charAt(i + 1), 16);
-                int low = Character.digit(segment.charAt(i + 2), 16);
-                if (high < 0 || low < 0) {
-                    throw new InvalidPathException("malformed percent-encoding");
-                }
-                bytes.write(high * 16 + low);
+                decoded = escapedByte(segment, i);
                 i += 2;
+                if (decoded == '/' || decoded == '\\') {
+                    throw new InvalidPathException("encoded / or \\ in path");
+                }
+                if (decoded == 0) {
+                    throw new InvalidPathException("encoded NUL in path");
+                }
             } else if (c == ';') {
                 throw new InvalidPathException("path parameters (;) are not accepted; encode ';' as %3B");
             } else if (c == '\\') {
                 throw new InvalidPathException("backslash in path");
-            } else if (c > 0x7e || c < 0x21) {
-                throw new InvalidPathException("unencoded character in path");
+            } else if (isLetterOrDigit(c) || PATH_PUNCTUATION.indexOf(c) >= 0) {
+                decoded = c;
             } else {
-                bytes.write(c);
+                throw new InvalidPathException("character not allowed unencoded in a path; percent-encode it");
             }
+            decodedLength++;
+            onlyDots &= decoded == '.';
         }
-        byte[] decoded = bytes.toByteArray();
-        for (byte b : decoded) {
-            if (b == '/' || b == '\\') {
-                throw new InvalidPathException("encoded / or \\ in path");
-            }
-            if (b == 0) {
-                throw new InvalidPathException("encoded NUL in path");
-            }
-        }
-        if (isDotSegment(decoded)) {
+        if (onlyDots && (decodedLength == 1 || decodedLength == 2)) {
             throw new InvalidPathException("dot-segment (. or ..) in path");
         }
-        return decoded;
     }
 
-    private static boolean isDotSegment(byte[] segment) {
-        return (segment.length == 1 && segment[0] == '.') || (segment.length == 2 && segment[0] == '.' && segment[1] == '.');
+    private static int escapedByte(String text, int at) throws InvalidPathException {
+        int high = at + 1 < text.length() ? Character.digit(text.charAt(at + 1), 16) : -1;
+        int low = at + 2 < text.length() ? Character.digit(text.charAt(at + 2), 16) : -1;
+        if (high < 0 || low < 0) {
+            throw new InvalidPathException("malformed percent-encoding");
+        }
+        return high * 16 + low;
+    }
+
+    private static boolean isLetterOrDigit(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     private static String canonicalQuery(String raw) throws InvalidPathException {
@@ -107,34 +112,20 @@ public final class RequestTarget {
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {
-                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0 || Character.digit(raw.charAt(i + 2), 16) < 0) {
-                    throw new InvalidPathException("malformed percent-encoding in query");
-                }
+                escapedByte(raw, i);
                 out.append(raw, i, i + 3);
                 i += 2;
-            } else if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0)) {
+            } else if (c < 0x80 && (isLetterOrDigit(c) || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0)) {
                 out.append(c);
+            } else if (c == REPLACEMENT) {
+                throw new InvalidPathException("raw bytes that are not UTF-8 in the query; percent-encode them");
             } else {
-                for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                int codePoint = raw.codePointAt(i);
+                for (byte b : new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8)) {
                     out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
                         .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
                 }
-            }
-        }
-        return out.toString();
-    }
-
-    /** Unreserved characters and the sub-delimiters that mean nothing special in a path stay as they are. */
-    private static String canonical(byte[] segment) {
-        StringBuilder out = new StringBuilder(segment.length);
-        for (byte b : segment) {
-            int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || "-._~!$&'()*+,=:@".indexOf(c) >= 0) {
-                out.append((char) c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                    .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+                i += Character.charCount(codePoint) - 1;
             }
         }
         return out.toString();

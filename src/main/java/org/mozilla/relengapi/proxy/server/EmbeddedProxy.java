@@ -50,10 +50,9 @@ public final class EmbeddedProxy implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        // Jetty refuses %25 by default, and with it every file name holding a '%'. RequestGuardFilter checks every
-        // path segment by segment and forwards a canonical form, so that encoding is safe to let through; the other
-        // ambiguous forms (dot-segments, encoded separators, empty segments) stay refused.
-        http.setUriCompliance(UriCompliance.DEFAULT.with("relengapi-proxy", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        // Every path Jetty can parse goes on to RequestGuardFilter, which refuses the unsafe ones itself so that each
+        // refusal has the same JSON shape, and forwards the others as sent (%25, %E9 included). USER_INFO is no path.
+        http.setUriCompliance(UriCompliance.from(java.util.EnumSet.complementOf(java.util.EnumSet.of(UriCompliance.Violation.USER_INFO))));
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.bind());
         connector.setPort(config.port());

@@ -21,6 +21,12 @@ final class JsonErrorHandler extends ErrorHandler {
         setDefaultResponseMimeType("application/json");
     }
 
+    /** Jetty writes a body only for GET, POST and HEAD; every refusal gets its JSON (HEAD still sends no body). */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {
@@ -37,8 +43,15 @@ final class JsonErrorHandler extends ErrorHandler {
     @Override
     protected void writeErrorJson(Request request, PrintWriter writer, int code, String message, Throwable cause) {
         JsonObject body = new JsonObject();
-        body.addProperty("error", code == 431 ? "headers_too_large" : code >= 500 ? "server_error" : "bad_request");
-        body.addProperty("message", message == null ? "refused" : message);
+        if (code == 400 && cause != null && cause.getCause() instanceof IllegalArgumentException) {
+            // What Jetty's URI parser throws (an encoded NUL, a malformed escape, a ".." above the root) comes wrapped
+            // in a "Bad Request": the same refusal as RequestGuardFilter's, so the same code.
+            body.addProperty("error", "bad_path");
+            body.addProperty("message", "refused: the path cannot be parsed (an encoded NUL, a malformed %-escape or .. above the root)");
+        } else {
+            body.addProperty("error", code == 431 ? "headers_too_large" : code >= 500 ? "server_error" : "bad_request");
+            body.addProperty("message", message == null ? "refused" : message);
+        }
         writer.write(body.toString());
     }
 }
