@@ -6,15 +6,25 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Refuses, before any route or reserved path sees them, the requests that could turn the proxy into an open
- * proxy or leak the token: CONNECT and TRACE (405), and targets that cannot be put in canonical, segment-safe form (400).
- * Requests that pass carry their {@link RequestTarget} as the request attribute {@link #TARGET_ATTRIBUTE}.
+ * proxy or leak the token: CONNECT, TRACE and TRACK, also when asked for through a method-override header (405);
+ * a transfer coding other than chunked (501), whose body the proxy could not forward as sent; and targets that
+ * cannot be forwarded as sent without risk (400). Requests that pass carry their {@link RequestTarget} as the
+ * request attribute {@link #TARGET_ATTRIBUTE}.
  */
 public final class RequestGuardFilter extends HttpFilter {
     public static final String TARGET_ATTRIBUTE = RequestTarget.class.getName();
+    private static final Set<String> REFUSED_METHODS = Set.of("CONNECT", "TRACE", "TRACK");
+    /** Headers some frameworks read to replace the request line's method: an upstream could turn a GET into a TRACE. */
+    private static final List<String> METHOD_OVERRIDE_HEADERS = List.of("X-HTTP-Method-Override", "X-HTTP-Method",
+        "X-Method-Override");
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -22,11 +32,24 @@ public final class RequestGuardFilter extends HttpFilter {
         String method = request.getMethod();
         // Jetty's client upper-cases the method it forwards, so "trace" would leave as TRACE: compare ignoring case,
         // and refuse any method not written in upper case rather than let the client rewrite it.
-        if ("CONNECT".equalsIgnoreCase(method) || "TRACE".equalsIgnoreCase(method)
-            || !method.equals(method.toUpperCase(Locale.ROOT))) {
-            response.setHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
-            JsonResponses.error(response, 405, "method_not_allowed", "this method is not forwarded by this proxy");
+        if (isRefusedMethod(method) || !method.equals(method.toUpperCase(Locale.ROOT))) {
+            methodNotAllowed(response, "this method is not forwarded by this proxy");
             return;
+        }
+        for (String header : METHOD_OVERRIDE_HEADERS) {
+            for (String value : Collections.list(request.getHeaders(header))) {
+                if (listElements(value).stream().anyMatch(RequestGuardFilter::isRefusedMethod)) {
+                    methodNotAllowed(response, "the method asked for in " + header + " is not forwarded by this proxy");
+                    return;
+                }
+            }
+        }
+        for (String value : Collections.list(request.getHeaders("Transfer-Encoding"))) {
+            if (listElements(value).stream().anyMatch(coding -> !coding.equalsIgnoreCase("chunked"))) {
+                JsonResponses.error(response, 501, "transfer_coding_not_implemented",
+                    "the only transfer coding this proxy implements is chunked");
+                return;
+            }
         }
         String uri = request.getRequestURI();
         String raw = uri.substring(Math.min(request.getContextPath().length(), uri.length()));
@@ -37,5 +60,19 @@ public final class RequestGuardFilter extends HttpFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    private static boolean isRefusedMethod(String method) {
+        return REFUSED_METHODS.contains(method.toUpperCase(Locale.ROOT));
+    }
+
+    private static void methodNotAllowed(HttpServletResponse response, String message) throws IOException {
+        response.setHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+        JsonResponses.error(response, 405, "method_not_allowed", message);
+    }
+
+    /** The non-empty elements of a comma-separated header value (RFC 9110 §5.6.1), trimmed. */
+    private static List<String> listElements(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(element -> !element.isEmpty()).toList();
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RawHttp;
@@ -99,6 +100,8 @@ class HostileRequestTest {
             Arguments.of("TRACE /tooltool/x HTTP/1.1", 405, "method_not_allowed"),
             Arguments.of("trace /tooltool/x HTTP/1.1", 405, "method_not_allowed"),
             Arguments.of("Trace /tooltool/x HTTP/1.1", 405, "method_not_allowed"),
+            Arguments.of("TRACK /tooltool/x HTTP/1.1", 405, "method_not_allowed"),
+            Arguments.of("track /tooltool/x HTTP/1.1", 405, "method_not_allowed"),
             Arguments.of("connect /tooltool/x HTTP/1.1", 405, "method_not_allowed"),
             Arguments.of("get /tooltool/x HTTP/1.1", 405, "method_not_allowed"),
             Arguments.of("TRACE * HTTP/1.1", 400, "bad_request"));
@@ -119,6 +122,43 @@ class HostileRequestTest {
         RawHttp.Response response = send("GET /tooltool/%252e%252e/x HTTP/1.1");
         assertEquals(200, response.status(), response.text());
         assertEquals("/base/%252e%252e/x", proxy.upstream("tooltool").lastRequest().rawPath());
+    }
+
+    static Stream<Arguments> methodOverrides() {
+        return Stream.of(
+            Arguments.of("X-HTTP-Method-Override", "TRACE"),
+            Arguments.of("X-HTTP-Method-Override", "trace"),
+            Arguments.of("X-HTTP-Method-Override", "GET, TRACE"),
+            Arguments.of("X-HTTP-Method", "TRACK"),
+            Arguments.of("x-method-override", " Connect "),
+            Arguments.of("X-Method-Override", "track"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("methodOverrides")
+    void refusedMethodsAskedForThroughAnOverrideHeaderGet405(String header, String value) throws Exception {
+        RawHttp.Response response = send("GET /tooltool/x HTTP/1.1", header + ": " + value);
+        assertEquals(405, response.status(), response.text());
+        assertJsonRefusal("method_not_allowed", response);
+        assertNoUpstreamReached();
+    }
+
+    @Test
+    void anOverrideHeaderAskingForAnotherMethodIsForwarded() throws Exception {
+        RawHttp.Response response = send("POST /tooltool/x HTTP/1.1", "X-HTTP-Method-Override: DELETE", "Content-Length: 0");
+        assertEquals(200, response.status(), response.text());
+        assertEquals("DELETE", proxy.upstream("tooltool").lastRequest().header("X-HTTP-Method-Override"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Transfer-Encoding: gzip, chunked", "Transfer-Encoding: identity, chunked",
+        "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked", "Transfer-Encoding: x-custom ,chunked"})
+    void aTransferCodingOtherThanChunkedGets501(String framing) throws Exception {
+        RawHttp.Response response = RawHttp.send(proxy.port(), "POST /tooltool/x HTTP/1.1\r\nHost: relengapi\r\n"
+            + framing + "\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+        assertEquals(501, response.status(), response.text());
+        assertJsonRefusal("transfer_coding_not_implemented", response);
+        assertNoUpstreamReached();
     }
 
     @ParameterizedTest
