@@ -184,6 +184,11 @@ public final class ProxyContextListener implements ServletContextListener {
         // (bench/). 64 KiB is also the largest buffer Jetty's pool keeps; 128 KiB ones were allocated per read and
         // cut the 1 KiB requests/s to a third.
         servlet.setInitParameter("responseBufferSize", "65536");
+        // Jetty's client refuses to send a request head over 8 KiB, which a client head just under the connector's own
+        // 8 KiB limit exceeds once Authorization, Via and Forwarded (which repeats the client's Host) are added: such a
+        // request failed as 502. With room for twice the connector's limit plus a token of up to ~45 KiB, whatever
+        // the connector accepted can be forwarded. 64 KiB is the largest buffer Jetty's pool keeps.
+        servlet.setInitParameter("maxRequestHeadersSize", "65536");
         if (!containerHasExecutor) {
             // In a container that is not Jetty, the shared upstream client gets its own thread pool.
             servlet.setInitParameter("maxThreads", "128");
