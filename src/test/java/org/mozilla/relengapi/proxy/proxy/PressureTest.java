@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -100,7 +101,9 @@ class PressureTest {
         String response = exchange(index, request);
         int status = response.startsWith("HTTP/1.") && response.length() >= 12 ? Integer.parseInt(response.substring(9, 12)) : 0;
         statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-        if (status >= 500 && status != 502 && status != 503 && status != 504) {
+        // 501 is the one 5xx that is the client's doing: a transfer coding the proxy does not implement (contract).
+        boolean unimplementedCoding = status == 501 && asksForATransferCodingOtherThanChunked(request);
+        if (status >= 500 && status != 502 && status != 503 && status != 504 && !unimplementedCoding) {
             fail("case " + index + " got " + status + " for:\n" + new String(request, StandardCharsets.ISO_8859_1));
         }
         boolean fromEcho = response.contains("\r\nX-Upstream: ");
@@ -112,6 +115,22 @@ class PressureTest {
         if (response.contains(proxy.issuingToken)) {
             fail("case " + index + ": the issuing token in a response");
         }
+    }
+
+    private static boolean asksForATransferCodingOtherThanChunked(byte[] request) {
+        for (String line : new String(request, StandardCharsets.ISO_8859_1).split("\r?\n")) {
+            if (line.isEmpty()) {
+                return false;
+            }
+            if (line.toLowerCase(Locale.ROOT).startsWith("transfer-encoding:")) {
+                for (String coding : line.substring(line.indexOf(':') + 1).split(",")) {
+                    if (!coding.isBlank() && !coding.trim().equalsIgnoreCase("chunked")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static String exchange(int index, byte[] request) throws IOException {
