@@ -95,12 +95,17 @@ public final class RequestTarget {
     }
 
     private static int escapedByte(String text, int at) throws InvalidPathException {
-        int high = at + 1 < text.length() ? Character.digit(text.charAt(at + 1), 16) : -1;
-        int low = at + 2 < text.length() ? Character.digit(text.charAt(at + 2), 16) : -1;
+        int high = at + 1 < text.length() ? hexDigit(text.charAt(at + 1)) : -1;
+        int low = at + 2 < text.length() ? hexDigit(text.charAt(at + 2)) : -1;
         if (high < 0 || low < 0) {
             throw new InvalidPathException("malformed percent-encoding");
         }
         return high * 16 + low;
+    }
+
+    /** Character.digit alone would also take non-ASCII digits such as U+0662 for a hex digit. */
+    private static int hexDigit(char c) {
+        return c < 0x80 ? Character.digit(c, 16) : -1;
     }
 
     private static boolean isLetterOrDigit(char c) {

@@ -49,7 +49,7 @@ class RequestTargetTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"x=%zz", "x=%", "x=%4", "x=\uFFFD"})
+    @ValueSource(strings = {"x=%zz", "x=%", "x=%4", "x=\uFFFD", "x=%\u0662e"})
     void malformedQueriesAreRefused(String raw) {
         assertThrows(RequestTarget.InvalidPathException.class, () -> RequestTarget.parse("/a", raw));
     }
@@ -59,7 +59,7 @@ class RequestTargetTest {
         "/tooltool/.%2e", "/tooltool/%2e", "/tooltool/%2E%2e", "/tooltool/a%2fb", "/tooltool/a%2Fb", "/tooltool/a%5cb",
         "/tooltool/a\\b", "/tooltool//x", "//tooltool/x", "/tooltool/..;/x", "/tooltool/x;jsessionid=1", "/tooltool/%zz",
         "/tooltool/%4", "/tooltool/%", "/tooltool/%u002e", "/tooltool/a%00b", "relative", "/tooltool/a b", "/tooltool/a|b",
-        "/tooltool/a\"b", "/tooltool/caf\u00e9", "/tooltool/a\u0000b"})
+        "/tooltool/a\"b", "/tooltool/caf\u00e9", "/tooltool/a\u0000b", "/tooltool/a%\u06621"})
     void unsafePathsAreRefused(String raw) {
         assertThrows(RequestTarget.InvalidPathException.class, () -> RequestTarget.parse(raw, null));
     }
