@@ -17,6 +17,7 @@ import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ClientConnector;
@@ -50,6 +51,7 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     private final SharedUpstreamClient upstreamClient;
     private final ProxyMetrics metrics;
     private final String routeName;
+    private final HeaderForwarding headerForwarding = new HeaderForwarding(ClientExchange.forContainer());
 
     /**
      * @param route the route this servlet serves; a catch-all has an empty prefix
@@ -166,6 +168,11 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     }
 
     @Override
+    protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        headerForwarding.copyRequestHeaders(clientRequest, proxyRequest);
+    }
+
+    @Override
     protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
         super.addProxyHeaders(clientRequest, proxyRequest);
         TemporaryToken token = (TemporaryToken) clientRequest.getAttribute(TOKEN_ATTRIBUTE);
@@ -188,7 +195,7 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
         if (serverResponse.getStatus() == 401) {
             tokens.reportRejected((TemporaryToken) clientRequest.getAttribute(TOKEN_ATTRIBUTE));
         }
-        super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+        headerForwarding.copyResponseHeaders(clientRequest, proxyResponse, serverResponse);
     }
 
     @Override
@@ -248,6 +255,16 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     /** Leaves the shared client running for the other routes; {@link SharedUpstreamClient#stop} stops it. */
     @Override
     public void destroy() {
+    }
+
+    /** HTTP/1.1, as Jetty's default transport speaks too, but with response headers kept as the upstream spelt them. */
+    @Override
+    protected HttpClient newHttpClient(ClientConnector connector) {
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+        // Jetty's parser otherwise hands out its cached copy of a header it knows when the value matches but for
+        // case: "Content-Type: text/plain; charset=UTF-8" would reach the client as "charset=utf-8".
+        transport.setHeaderCacheCaseSensitive(true);
+        return new HttpClient(transport);
     }
 
     @Override

@@ -50,6 +50,9 @@ public final class EmbeddedProxy implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Request headers go upstream as the client sent them; Jetty's parser would otherwise swap a known value for
+        // its cached spelling when they differ only in case ("charset=UTF-8" for "charset=utf-8").
+        http.setHeaderCacheCaseSensitive(true);
         // Jetty refuses %25 by default, and with it every file name holding a '%'. RequestGuardFilter checks every
         // path segment by segment and forwards a canonical form, so that encoding is safe to let through; the other
         // ambiguous forms (dot-segments, encoded separators, empty segments) stay refused.
