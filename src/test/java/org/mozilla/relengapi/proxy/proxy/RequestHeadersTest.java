@@ -1,7 +1,9 @@
 package org.mozilla.relengapi.proxy.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -57,5 +59,17 @@ class RequestHeadersTest {
             "Proxy-Authorization: Basic eDp5", "Proxy-Other: gone", "Trailers: x", "X-Kept: yes"));
         assertEquals(List.of("X-Kept: yes"), named(received, "Connection", "X-Hop", "Keep-Alive", "Proxy-Authorization",
             "Proxy-Other", "Trailers", "X-Kept"));
+    }
+
+    @Test
+    void viaNamesTheProxyByItsPseudonymNotTheHostName() throws Exception {
+        List<String> via = named(receivedUpstream(List.of()), "Via");
+        assertEquals(List.of("Via: 1.1 relengapi-proxy"), via);
+        assertFalse(via.get(0).contains(InetAddress.getLocalHost().getHostName()));
+    }
+
+    @Test
+    void headerNamesWithUnderscoresAreForwarded() throws Exception {
+        assertEquals(List.of("X_Build_Id: 42"), named(receivedUpstream(List.of("X_Build_Id: 42")), "X_Build_Id"));
     }
 }
