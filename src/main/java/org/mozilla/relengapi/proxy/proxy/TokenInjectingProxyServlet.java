@@ -14,7 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.client.EarlyHintsProtocolHandler;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProcessingProtocolHandler;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
@@ -246,7 +248,15 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
 
     @Override
     protected HttpClient createHttpClient() throws ServletException {
-        HttpClient client = upstreamClient.getOrCreate(super::createHttpClient);
+        HttpClient client = upstreamClient.getOrCreate(() -> {
+            HttpClient created = super.createHttpClient();
+            // Jetty's proxy client handles only 100 Continue among the 1xx answers; without these, a 102 or 103
+            // before the final answer is taken for the answer itself and the client waits until the upstream closes.
+            // Both are dropped: the final answer follows on its own.
+            created.getProtocolHandlers().put(new ProcessingProtocolHandler());
+            created.getProtocolHandlers().put(new EarlyHintsProtocolHandler());
+            return created;
+        });
         // Jetty reads the "timeout" init-param while creating the client, which only the first route does.
         setTimeout(Long.parseLong(getServletConfig().getInitParameter("timeout")));
         return client;
