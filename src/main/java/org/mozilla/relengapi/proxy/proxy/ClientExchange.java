@@ -23,6 +23,9 @@ interface ClientExchange {
      */
     void setResponseFields(HttpServletRequest request, HttpServletResponse response, List<HttpField> fields);
 
+    /** Makes the next close of the client's connection abortive (a reset), where the container allows it. */
+    void resetOnClose(HttpServletRequest request);
+
     /**
      * The embedded server's exchange when the proxy runs in it, else the servlet API's. The check is made here, not
      * in {@link EmbeddedJettyExchange}, so that the class that needs Jetty's server is never loaded without it.

@@ -2,6 +2,9 @@ package org.mozilla.relengapi.proxy.proxy;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,13 +13,16 @@ import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client's exchange in the proxy's own embedded Jetty, through the server's own objects: header lines exactly
- * as parsed and generated. Only loaded where Jetty's server classes are visible (see {@link ClientExchange#forContainer()}): the WAR does not
+ * as parsed and generated, and the client's socket. Only loaded where Jetty's server classes are visible (see {@link ClientExchange#forContainer()}): the WAR does not
  * carry Jetty's server classes, and a standalone Jetty hides its own from web applications.
  */
 final class EmbeddedJettyExchange implements ClientExchange {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedJettyExchange.class);
     @Override
     public HttpFields requestFields(HttpServletRequest request) {
         return ServletContextRequest.getServletContextRequest(request).getHeaders();
@@ -37,6 +43,19 @@ final class EmbeddedJettyExchange implements ClientExchange {
                 headers.put(field);
             } else {
                 headers.add(field);
+            }
+        }
+    }
+
+    @Override
+    public void resetOnClose(HttpServletRequest request) {
+        Object transport = ServletContextRequest.getServletContextRequest(request).getConnectionMetaData().getConnection()
+            .getEndPoint().getTransport();
+        if (transport instanceof NetworkChannel channel) {
+            try {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.debug("cannot make the client's connection reset on close", e);
             }
         }
     }

@@ -37,4 +37,9 @@ final class ServletApiExchange implements ClientExchange {
             }
         }
     }
+
+    @Override
+    public void resetOnClose(HttpServletRequest request) {
+        // The servlet API has no way to reset a connection: the container closes it its own way.
+    }
 }

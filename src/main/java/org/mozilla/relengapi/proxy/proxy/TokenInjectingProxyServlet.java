@@ -53,7 +53,8 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     private final SharedUpstreamClient upstreamClient;
     private final ProxyMetrics metrics;
     private final String routeName;
-    private final HeaderForwarding headerForwarding = new HeaderForwarding(ClientExchange.forContainer());
+    private final ClientExchange clientExchange = ClientExchange.forContainer();
+    private final HeaderForwarding headerForwarding = new HeaderForwarding(clientExchange);
 
     /**
      * @param route the route this servlet serves; a catch-all has an empty prefix
@@ -210,6 +211,10 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
             }
             LOG.warn("{} {}: upstream failed mid-response: {}", clientRequest.getMethod(), clientRequest.getRequestURI(),
                 Failures.describe(failure));
+            if ("HTTP/1.0".equals(clientRequest.getProtocol())) {
+                // An HTTP/1.0 body ends where the connection does: a clean close would pass for the whole body.
+                clientExchange.resetOnClose(clientRequest);
+            }
             super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
             return;
         }
