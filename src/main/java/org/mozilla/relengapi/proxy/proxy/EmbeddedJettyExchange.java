@@ -18,11 +18,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client's exchange in the proxy's own embedded Jetty, through the server's own objects: header lines exactly
- * as parsed and generated, and the client's socket. Only loaded where Jetty's server classes are visible (see {@link ClientExchange#forContainer()}): the WAR does not
- * carry Jetty's server classes, and a standalone Jetty hides its own from web applications.
+ * as parsed and generated, and the client's socket. Only loaded where Jetty's server classes are visible (see
+ * {@link ClientExchange#forContainer()}): the WAR does not carry them, and a standalone Jetty hides its own from
+ * web applications.
  */
 final class EmbeddedJettyExchange implements ClientExchange {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedJettyExchange.class);
+
     @Override
     public HttpFields requestFields(HttpServletRequest request) {
         return ServletContextRequest.getServletContextRequest(request).getHeaders();
