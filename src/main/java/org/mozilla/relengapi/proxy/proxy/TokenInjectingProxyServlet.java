@@ -14,9 +14,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.client.EarlyHintsProtocolHandler;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProcessingProtocolHandler;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ClientConnector;
@@ -50,6 +53,8 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     private final SharedUpstreamClient upstreamClient;
     private final ProxyMetrics metrics;
     private final String routeName;
+    private final ClientExchange clientExchange = ClientExchange.forContainer();
+    private final HeaderForwarding headerForwarding = new HeaderForwarding(clientExchange);
 
     /**
      * @param route the route this servlet serves; a catch-all has an empty prefix
@@ -166,6 +171,11 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     }
 
     @Override
+    protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        headerForwarding.copyRequestHeaders(clientRequest, proxyRequest);
+    }
+
+    @Override
     protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
         super.addProxyHeaders(clientRequest, proxyRequest);
         TemporaryToken token = (TemporaryToken) clientRequest.getAttribute(TOKEN_ATTRIBUTE);
@@ -188,7 +198,7 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
         if (serverResponse.getStatus() == 401) {
             tokens.reportRejected((TemporaryToken) clientRequest.getAttribute(TOKEN_ATTRIBUTE));
         }
-        super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+        headerForwarding.copyResponseHeaders(clientRequest, proxyResponse, serverResponse);
     }
 
     @Override
@@ -201,6 +211,10 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
             }
             LOG.warn("{} {}: upstream failed mid-response: {}", clientRequest.getMethod(), clientRequest.getRequestURI(),
                 Failures.describe(failure));
+            if ("HTTP/1.0".equals(clientRequest.getProtocol())) {
+                // An HTTP/1.0 body ends where the connection does: a clean close would pass for the whole body.
+                clientExchange.resetOnClose(clientRequest);
+            }
             super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
             return;
         }
@@ -239,7 +253,15 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
 
     @Override
     protected HttpClient createHttpClient() throws ServletException {
-        HttpClient client = upstreamClient.getOrCreate(super::createHttpClient);
+        HttpClient client = upstreamClient.getOrCreate(() -> {
+            HttpClient created = super.createHttpClient();
+            // Jetty's proxy client handles only 100 Continue among the 1xx answers; without these, a 102 or 103
+            // before the final answer is taken for the answer itself and the client waits until the upstream closes.
+            // Both are dropped: the final answer follows on its own.
+            created.getProtocolHandlers().put(new ProcessingProtocolHandler());
+            created.getProtocolHandlers().put(new EarlyHintsProtocolHandler());
+            return created;
+        });
         // Jetty reads the "timeout" init-param while creating the client, which only the first route does.
         setTimeout(Long.parseLong(getServletConfig().getInitParameter("timeout")));
         return client;
@@ -248,6 +270,16 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     /** Leaves the shared client running for the other routes; {@link SharedUpstreamClient#stop} stops it. */
     @Override
     public void destroy() {
+    }
+
+    /** HTTP/1.1, as Jetty's default transport speaks too, but with response headers kept as the upstream spelt them. */
+    @Override
+    protected HttpClient newHttpClient(ClientConnector connector) {
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+        // Jetty's parser otherwise hands out its cached copy of a header it knows when the value matches but for
+        // case: "Content-Type: text/plain; charset=UTF-8" would reach the client as "charset=utf-8".
+        transport.setHeaderCacheCaseSensitive(true);
+        return new HttpClient(transport);
     }
 
     @Override

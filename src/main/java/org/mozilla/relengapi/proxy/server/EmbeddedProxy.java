@@ -50,6 +50,9 @@ public final class EmbeddedProxy implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Request headers go upstream as the client sent them; Jetty's parser would otherwise swap a known value for
+        // its cached spelling when they differ only in case ("charset=UTF-8" for "charset=utf-8").
+        http.setHeaderCacheCaseSensitive(true);
         // Every path Jetty can parse goes on to RequestGuardFilter, which refuses the unsafe ones itself so that each
         // refusal has the same JSON shape, and forwards the others as sent (%25, %E9 included). USER_INFO is no path.
         http.setUriCompliance(UriCompliance.from(java.util.EnumSet.complementOf(java.util.EnumSet.of(UriCompliance.Violation.USER_INFO))));

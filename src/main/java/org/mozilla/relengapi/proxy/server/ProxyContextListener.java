@@ -177,6 +177,8 @@ public final class ProxyContextListener implements ServletContextListener {
         if (!route.prefix().isEmpty()) {
             servlet.setInitParameter("prefix", "/" + route.prefix());
         }
+        // Jetty's default is the machine's host name, which upstreams have no business knowing.
+        servlet.setInitParameter("viaHost", "relengapi-proxy");
         // Jetty's 60 s default is a total-request timeout: it would cut multi-GB downloads. Only idleness ends a request.
         servlet.setInitParameter("timeout", "0");
         servlet.setInitParameter("idleTimeout", Long.toString(config.idleTimeout().toMillis()));

@@ -15,9 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An upstream that records what it received and answers with a JSON description of it. Paths ending in
  * {@code /status/N} answer status N; {@code /redirect} answers 302; {@code /bytes/N} streams N bytes of the
- * {@link Digests#patternByte} pattern, pausing {@code pauseMs} after each 64 KiB if asked.
+ * {@link Digests#patternByte} pattern, pausing {@code pauseMs} after each 64 KiB if asked; {@code /quoted-redirect}
+ * answers 302 with a JSON-valued {@code NEL} header before its {@code Location}, and a quoted file name.
  */
 public final class EchoUpstream extends FakeServer {
+    /** The headers of {@code /quoted-redirect}, which Jetty's proxy servlet used to mangle or lose. */
+    public static final String NEL = "{\"report_to\":\"default\",\"max_age\":2592000}";
+    public static final String CONTENT_DISPOSITION = "attachment; filename=\"build;v2.tar.gz\"";
     private final EchoServlet servlet;
 
     private EchoUpstream(EchoServlet servlet, TestCertificates tls) {
@@ -95,6 +99,11 @@ public final class EchoUpstream extends FakeServer {
                 response.setStatus(302);
                 // To this very upstream: a proxy that followed it would show a second request here.
                 response.setHeader("Location", "http://127.0.0.1:" + request.getLocalPort() + "/followed");
+            } else if (last.equals("quoted-redirect")) {
+                response.setStatus(302);
+                response.addHeader("NEL", NEL);
+                response.addHeader("Location", "http://127.0.0.1:" + request.getLocalPort() + "/followed");
+                response.addHeader("Content-Disposition", CONTENT_DISPOSITION);
             } else if (beforeLast.equals("bytes")) {
                 String pause = request.getParameter("pauseMs");
                 try {

@@ -48,6 +48,36 @@ public final class RawHttp {
         }
     }
 
+    /** How the server ended a connection: a clean close (FIN) or an abortive one (RST). */
+    public enum Ending { CLOSED, RESET }
+
+    /** What came back on a connection the server ended, and how it ended it. */
+    public record Ended(String text, Ending ending) {
+    }
+
+    /**
+     * Writes {@code request} and reads until the server ends the connection, telling a clean close from a reset.
+     *
+     * @throws SocketTimeoutException if the server neither closes nor resets within {@code timeout}
+     */
+    public static Ended sendUntilEnded(int port, String request, Duration timeout) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) timeout.toMillis());
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    received.write(buffer, 0, n);
+                }
+            } catch (SocketException e) {
+                return new Ended(received.toString(StandardCharsets.ISO_8859_1), Ending.RESET);
+            }
+            return new Ended(received.toString(StandardCharsets.ISO_8859_1), Ending.CLOSED);
+        }
+    }
+
     /**
      * Reads until the server closes, resets, or (if {@code stopWhenComplete}) one whole response has arrived; in
      * that mode a server that goes quiet ends the answer too, else it is a {@link SocketTimeoutException}.

@@ -120,6 +120,15 @@ abstract class WarDeploymentContract {
     }
 
     @Test
+    void quotedAndJsonResponseHeadersPassThroughUnchanged() throws Exception {
+        HttpResponse<String> response = get("/" + CONTEXT + "/tooltool/quoted-redirect");
+        assertEquals(302, response.statusCode());
+        assertEquals(List.of(EchoUpstream.NEL), response.headers().allValues("NEL"));
+        assertEquals(List.of(tooltool.uri("/followed").toString()), response.headers().allValues("Location"));
+        assertEquals(List.of(EchoUpstream.CONTENT_DISPOSITION), response.headers().allValues("Content-Disposition"));
+    }
+
+    @Test
     void hundredMegabyteDownloadIsByteExact() throws Exception {
         long length = 100L * 1024 * 1024;
         Digests.assertDownloadsPattern(client, container.uri("/" + CONTEXT + "/tooltool/bytes/" + length), length);

@@ -1,0 +1,85 @@
+package org.mozilla.relengapi.proxy.proxy;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * Forwards header lines the way they were sent, in both directions: each line's name and value as received, in
+ * order, repeated names as separate lines, less the hop-by-hop ones ({@link HopByHopHeaders}). Jetty's proxy servlet
+ * instead rebuilds each response header from its parsed value list, which drops quotes, re-spaces values and loses
+ * a JSON-valued header (and every later one). Chunked trailers are forwarded to HTTP/1.1 clients that accept them.
+ */
+final class HeaderForwarding {
+    private final ClientExchange exchange;
+
+    HeaderForwarding(ClientExchange exchange) {
+        this.exchange = exchange;
+    }
+
+    /**
+     * Gives the upstream request the client's end-to-end header lines. {@code Host} is the upstream's (Jetty's
+     * client sets it from the target); a client that accepts trailers still says so upstream.
+     */
+    void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        HttpFields received = exchange.requestFields(clientRequest);
+        HopByHopHeaders hopByHop = HopByHopHeaders.forConnectionValues(received.getValuesList(HttpHeader.CONNECTION));
+        HttpFields.Mutable forwarded = HttpFields.build();
+        for (HttpField field : received) {
+            if (field.getHeader() != HttpHeader.HOST && !hopByHop.contains(field.getName())) {
+                forwarded.add(field);
+            }
+        }
+        if (acceptsTrailers(clientRequest)) {
+            forwarded.add(HttpHeader.TE, "trailers");
+        }
+        proxyRequest.headers(headers -> headers.clear().add(forwarded));
+    }
+
+    /** Gives the client's response the upstream's end-to-end header lines, and its trailers if the client takes them. */
+    void copyResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
+        HttpFields received = serverResponse.getHeaders();
+        HopByHopHeaders hopByHop = HopByHopHeaders.forConnectionValues(received.getValuesList(HttpHeader.CONNECTION));
+        List<HttpField> forwarded = received.stream().filter(field -> !hopByHop.contains(field.getName())).toList();
+        exchange.setResponseFields(clientRequest, proxyResponse, forwarded);
+        if (acceptsTrailers(clientRequest) && !received.contains(HttpHeader.CONTENT_LENGTH)) {
+            // Called once the body has been sent, when the upstream's trailers (if any) have arrived.
+            proxyResponse.setTrailerFields(() -> trailers(serverResponse.getTrailers()));
+        }
+    }
+
+    /** An HTTP/1.1 client that sent {@code TE: trailers} (RFC 9110 §10.1.4); HTTP/1.0 has no trailers. */
+    private static boolean acceptsTrailers(HttpServletRequest clientRequest) {
+        if (!"HTTP/1.1".equals(clientRequest.getProtocol())) {
+            return false;
+        }
+        for (String value : Collections.list(clientRequest.getHeaders(HttpHeader.TE.asString()))) {
+            for (String coding : value.split(",")) {
+                if (coding.split(";")[0].trim().toLowerCase(Locale.ROOT).equals("trailers")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The servlet API takes trailers as a map: repeated names are joined into one line, as RFC 9110 §5.3 allows. */
+    private static Map<String, String> trailers(HttpFields upstreamTrailers) {
+        Map<String, String> trailers = new LinkedHashMap<>();
+        if (upstreamTrailers != null) {
+            for (HttpField field : upstreamTrailers) {
+                trailers.merge(field.getName(), field.getValue(), (first, next) -> first + ", " + next);
+            }
+        }
+        return trailers;
+    }
+}
