@@ -5,9 +5,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +43,7 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     private static final Logger LOG = LoggerFactory.getLogger(TokenInjectingProxyServlet.class);
     private static final String TOKEN_ATTRIBUTE = TemporaryToken.class.getName();
     private static final String WAITED_ATTRIBUTE = TokenInjectingProxyServlet.class.getName() + ".waited";
+    private static final String WRITER_ATTRIBUTE = ClientResponseWriter.class.getName();
     private static final String CLIENT_FAILED_ATTRIBUTE = TokenInjectingProxyServlet.class.getName() + ".clientFailed";
 
     private final Route route;
@@ -123,42 +122,21 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     }
 
     /**
-     * The client's body, read through a stream that remembers a failure (a body that ends before its declared
-     * length), so that the aborted upstream exchange that follows is answered 400 and not blamed on the upstream.
+     * The client's body, read without holding a thread while the client is slow ({@link ClientBodyReader}). A
+     * failure of that body (it ends before its declared length, breaks a chunk, or times out) is remembered, so
+     * that the aborted upstream exchange that follows is answered 400 or 408 and not blamed on the upstream.
      */
     @Override
     protected Request.Content proxyRequestContent(HttpServletRequest request, HttpServletResponse response,
                                                   Request proxyRequest) throws IOException {
-        InputStream body = new FilterInputStream(request.getInputStream()) {
-            @Override
-            public int read() throws IOException {
-                try {
-                    int read = super.read();
-                    if (read >= 0) {
-                        metrics.bytesFromClient(routeName, 1);
-                    }
-                    return read;
-                } catch (IOException e) {
-                    request.setAttribute(CLIENT_FAILED_ATTRIBUTE, e);
-                    throw e;
-                }
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                try {
-                    int read = super.read(buffer, offset, length);
-                    if (read > 0) {
-                        metrics.bytesFromClient(routeName, read);
-                    }
-                    return read;
-                } catch (IOException e) {
-                    request.setAttribute(CLIENT_FAILED_ATTRIBUTE, e);
-                    throw e;
-                }
-            }
-        };
-        return new ProxyInputStreamRequestContent(request, response, proxyRequest, body) { };
+        ClientBodyReader.UpstreamBody body = new ClientBodyReader.UpstreamBody(request.getContentLengthLong());
+        new ClientBodyReader(request.getInputStream(), body, getHttpClient().getRequestBufferSize(),
+            read -> metrics.bytesFromClient(routeName, read),
+            failure -> {
+                request.setAttribute(CLIENT_FAILED_ATTRIBUTE, failure);
+                onClientRequestFailure(request, proxyRequest, response, failure);
+            }).start();
+        return body;
     }
 
     @Override
@@ -243,12 +221,25 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
         }
     }
 
-    /** Counts the bytes of each chunk the upstream sends, on their way to the client. */
+    /**
+     * Writes each chunk the upstream sends to the client without holding a thread while the client is slow
+     * ({@link ClientResponseWriter}), counting its bytes.
+     */
     @Override
     protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
                                      byte[] buffer, int offset, int length, Callback callback) {
         metrics.bytesToClient(routeName, length);
-        super.onResponseContent(request, response, proxyResponse, buffer, offset, length, callback);
+        ClientResponseWriter writer = (ClientResponseWriter) request.getAttribute(WRITER_ATTRIBUTE);
+        try {
+            if (writer == null) {
+                writer = new ClientResponseWriter(response.getOutputStream(), proxyResponse::abort);
+                request.setAttribute(WRITER_ATTRIBUTE, writer);
+            }
+        } catch (IOException | RuntimeException e) {
+            callback.failed(e);
+            return;
+        }
+        writer.write(buffer, offset, length, callback);
     }
 
     @Override

@@ -3,10 +3,10 @@ package org.mozilla.relengapi.proxy.server;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -17,6 +17,8 @@ import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 /** The proxy in its own embedded Jetty: what the runnable jar starts. */
 public final class EmbeddedProxy implements AutoCloseable {
     private static final long STOP_GRACE_MILLIS = 10_000;
+    /** How long a client has to send a request's headers (README, "Slow clients"). */
+    public static final Duration HEADER_DEADLINE = Duration.ofSeconds(10);
 
     private final Server server;
     private final ServerConnector connector;
@@ -56,7 +58,7 @@ public final class EmbeddedProxy implements AutoCloseable {
         // Every path Jetty can parse goes on to RequestGuardFilter, which refuses the unsafe ones itself so that each
         // refusal has the same JSON shape, and forwards the others as sent (%25, %E9 included). USER_INFO is no path.
         http.setUriCompliance(UriCompliance.from(java.util.EnumSet.complementOf(java.util.EnumSet.of(UriCompliance.Violation.USER_INFO))));
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector = new ServerConnector(server, new HeaderDeadlineConnectionFactory(http, HEADER_DEADLINE));
         connector.setHost(config.bind());
         connector.setPort(config.port());
         connector.setIdleTimeout(config.idleTimeout().toMillis());

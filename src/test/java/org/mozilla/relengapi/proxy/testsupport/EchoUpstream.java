@@ -1,7 +1,9 @@
 package org.mozilla.relengapi.proxy.testsupport;
 
 import com.google.gson.Gson;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -16,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An upstream that records what it received and answers with a JSON description of it. Paths ending in
  * {@code /status/N} answer status N; {@code /redirect} answers 302; {@code /bytes/N} streams N bytes of the
  * {@link Digests#patternByte} pattern, pausing {@code pauseMs} after each 64 KiB if asked; {@code /quoted-redirect}
- * answers 302 with a JSON-valued {@code NEL} header before its {@code Location}, and a quoted file name.
+ * answers 302 with a JSON-valued {@code NEL} header before its {@code Location}, and a quoted file name;
+ * {@code /async-bytes/N} streams the pattern without holding a thread while the proxy is slow to take them (for hundreds of stalled downloads).
  */
 public final class EchoUpstream extends FakeServer {
     /** The headers of {@code /quoted-redirect}, which Jetty's proxy servlet used to mangle or lose. */
@@ -112,6 +115,8 @@ public final class EchoUpstream extends FakeServer {
                     aborted.incrementAndGet();
                     throw e;
                 }
+            } else if (beforeLast.equals("async-bytes")) {
+                streamWithoutBlocking(request, response, Long.parseLong(last));
             } else {
                 echo(response, recorded);
             }
@@ -129,6 +134,39 @@ public final class EchoUpstream extends FakeServer {
             echo.put("bodySha256", recorded.bodySha256());
             response.setContentType("application/json");
             response.getWriter().write(new Gson().toJson(echo));
+        }
+
+        private void streamWithoutBlocking(HttpServletRequest request, HttpServletResponse response, long length)
+            throws IOException {
+            response.setContentType("application/octet-stream");
+            response.setContentLengthLong(length);
+            AsyncContext async = request.startAsync();
+            async.setTimeout(0);
+            ServletOutputStream out = response.getOutputStream();
+            out.setWriteListener(new WriteListener() {
+                private final byte[] buffer = new byte[64 * 1024];
+                private long done;
+
+                @Override
+                public void onWritePossible() throws IOException {
+                    while (out.isReady()) {
+                        if (done == length) {
+                            async.complete();
+                            return;
+                        }
+                        int n = (int) Math.min(buffer.length, length - done);
+                        Digests.fillPattern(buffer, done, n);
+                        out.write(buffer, 0, n);
+                        done += n;
+                    }
+                }
+
+                @Override
+                public void onError(Throwable failure) {
+                    aborted.incrementAndGet();
+                    async.complete();
+                }
+            });
         }
 
         private static void stream(HttpServletResponse response, long length, long pauseMillis) throws IOException {
