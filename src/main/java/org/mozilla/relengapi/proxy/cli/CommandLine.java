@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mozilla.relengapi.proxy.http.EgressProxies;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.proxy.Route;
 import org.mozilla.relengapi.proxy.tokens.IssuingToken;
@@ -139,7 +140,7 @@ public final class CommandLine {
     private static Dev dev(ProxyOptions o, int dashDash) throws UsageException {
         boolean others = o.relengapiToken != null || o.relengapiTokenFile != null || o.rootUrl != null || o.tokensUrl != null
             || o.routes != null || o.relengapiHost != null || o.tokenLifetime != null || o.idleTimeout != null
-            || o.caFile != null;
+            || o.caFile != null || o.egressProxy != null;
         if (others || dashDash >= 0) {
             throw new UsageException("--dev takes no task id and no option but --port, --bind and --log-format");
         }
@@ -245,9 +246,18 @@ public final class CommandLine {
             duration("--token-lifetime", o.tokenLifetime, "10m", MIN_LIFETIME, MAX_LIFETIME),
             duration("--idle-timeout", o.idleTimeout, "120s", MIN_IDLE, MAX_IDLE),
             o.caFile == null ? Optional.empty() : Optional.of(readableFile("--ca-file", o.caFile)),
+            egress(o.egressProxy, environment),
             bind(o.bind),
             port(o.port),
             logFormat(o.logFormat));
+    }
+
+    private static EgressProxies egress(String override, Map<String, String> environment) throws UsageException {
+        try {
+            return override == null ? EgressProxies.fromEnvironment(environment) : EgressProxies.override(override, environment);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     private static LogFormat logFormat(String name) throws UsageException {

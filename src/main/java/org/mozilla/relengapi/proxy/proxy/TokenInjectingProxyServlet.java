@@ -22,6 +22,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.mozilla.relengapi.proxy.http.EgressProxies;
 import org.mozilla.relengapi.proxy.http.Failures;
 import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.tokens.TemporaryToken;
@@ -50,18 +51,20 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     private final SharedUpstreamClient upstreamClient;
     private final ProxyMetrics metrics;
     private final String routeName;
+    private final EgressProxies egress;
 
     /**
      * @param route the route this servlet serves; a catch-all has an empty prefix
      */
     public TokenInjectingProxyServlet(Route route, TemporaryTokenSource tokens, SSLContext sslContext,
-                                      SharedUpstreamClient upstreamClient, ProxyMetrics metrics) {
+                                      SharedUpstreamClient upstreamClient, ProxyMetrics metrics, EgressProxies egress) {
         this.route = route;
         this.tokens = tokens;
         this.sslContext = sslContext;
         this.upstreamClient = upstreamClient;
         this.metrics = metrics;
         this.routeName = route.prefix().isEmpty() ? "catch-all" : route.prefix();
+        this.egress = egress;
     }
 
     @Override
@@ -239,7 +242,11 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
 
     @Override
     protected HttpClient createHttpClient() throws ServletException {
-        HttpClient client = upstreamClient.getOrCreate(super::createHttpClient);
+        HttpClient client = upstreamClient.getOrCreate(() -> {
+            HttpClient created = super.createHttpClient();
+            EgressHttpProxy.configure(created, egress);
+            return created;
+        });
         // Jetty reads the "timeout" init-param while creating the client, which only the first route does.
         setTimeout(Long.parseLong(getServletConfig().getInitParameter("timeout")));
         return client;
