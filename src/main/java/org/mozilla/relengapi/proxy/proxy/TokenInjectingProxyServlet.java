@@ -182,6 +182,8 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
      */
     @Override
     protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest) {
+        long sent = System.nanoTime();
+        proxyRequest.onResponseBegin(response -> metrics.upstreamFirstByte(routeName, System.nanoTime() - sent));
         proxyRequest.send(newProxyResponseListener(clientRequest, proxyResponse));
     }
 
