@@ -38,6 +38,19 @@ public final class CommandLine {
         "treestatus=https://treestatus.mozilla-releng.net",
         "mapper=https://mapper.mozilla-releng.net");
 
+    private static final String ENVIRONMENT_AND_LIMITS = """
+
+        Environment:
+          TASKCLUSTER_ROOT_URL      default for --root-url
+          HTTPS_PROXY, https_proxy  forward proxy for https:// calls (queue, tokens, upstreams), through CONNECT
+          HTTP_PROXY, http_proxy    forward proxy for http:// calls
+          NO_PROXY, no_proxy        hosts, domains, IPs, CIDRs (each may end in :port) or * that go direct;
+                                    localhost and loopback always do. --egress-proxy replaces the *_PROXY pair
+          relengapi-proxy.args      in a servlet container, the arguments (context parameter or system property)
+
+        Limits a client can hit: request line and headers 8 KiB together (a longer target gets 414, longer
+        headers 431); a connection with no bytes moving for --idle-timeout (120 s) is closed.
+        """;
     private static final Pattern SLUGID =
         Pattern.compile("[A-Za-z0-9_-]{8}[Q-T][A-Za-z0-9_-][CGKOSWaeimquy26-][A-Za-z0-9_-]{10}[AQgw]");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smh]?)");
@@ -103,6 +116,7 @@ public final class CommandLine {
             .append("permissions the task's scopes grant (docker-worker:relengapi-proxy:<permission>).\n")
             .append("Every option takes its value as --opt value or --opt=value.\n\n");
         newJCommander(new ProxyOptions()).getUsageFormatter().usage(out);
+        out.append(ENVIRONMENT_AND_LIMITS);
         return out.toString();
     }
 
