@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mozilla.relengapi.proxy.http.EgressProxies;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.proxy.Route;
 import org.mozilla.relengapi.proxy.tokens.IssuingToken;
@@ -37,6 +38,19 @@ public final class CommandLine {
         "treestatus=https://treestatus.mozilla-releng.net",
         "mapper=https://mapper.mozilla-releng.net");
 
+    private static final String ENVIRONMENT_AND_LIMITS = """
+
+        Environment:
+          TASKCLUSTER_ROOT_URL      default for --root-url
+          HTTPS_PROXY, https_proxy  forward proxy for https:// calls (queue, tokens, upstreams), through CONNECT
+          HTTP_PROXY, http_proxy    forward proxy for http:// calls
+          NO_PROXY, no_proxy        hosts, domains, IPs, CIDRs (each may end in :port) or * that go direct;
+                                    localhost and loopback always do. --egress-proxy replaces the *_PROXY pair
+          relengapi-proxy.args      in a servlet container, the arguments (context parameter or system property)
+
+        Limits a client can hit: request line and headers 8 KiB together (a longer target gets 414, longer
+        headers 431); a connection with no bytes moving for --idle-timeout (120 s) is closed.
+        """;
     private static final Pattern SLUGID =
         Pattern.compile("[A-Za-z0-9_-]{8}[Q-T][A-Za-z0-9_-][CGKOSWaeimquy26-][A-Za-z0-9_-]{10}[AQgw]");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smh]?)");
@@ -102,6 +116,7 @@ public final class CommandLine {
             .append("permissions the task's scopes grant (docker-worker:relengapi-proxy:<permission>).\n")
             .append("Every option takes its value as --opt value or --opt=value.\n\n");
         newJCommander(new ProxyOptions()).getUsageFormatter().usage(out);
+        out.append(ENVIRONMENT_AND_LIMITS);
         return out.toString();
     }
 
@@ -139,7 +154,7 @@ public final class CommandLine {
     private static Dev dev(ProxyOptions o, int dashDash) throws UsageException {
         boolean others = o.relengapiToken != null || o.relengapiTokenFile != null || o.rootUrl != null || o.tokensUrl != null
             || o.routes != null || o.relengapiHost != null || o.tokenLifetime != null || o.idleTimeout != null
-            || o.caFile != null;
+            || o.caFile != null || o.egressProxy != null;
         if (others || dashDash >= 0) {
             throw new UsageException("--dev takes no task id and no option but --port, --bind and --log-format");
         }
@@ -245,9 +260,18 @@ public final class CommandLine {
             duration("--token-lifetime", o.tokenLifetime, "10m", MIN_LIFETIME, MAX_LIFETIME),
             duration("--idle-timeout", o.idleTimeout, "120s", MIN_IDLE, MAX_IDLE),
             o.caFile == null ? Optional.empty() : Optional.of(readableFile("--ca-file", o.caFile)),
+            egress(o.egressProxy, environment),
             bind(o.bind),
             port(o.port),
             logFormat(o.logFormat));
+    }
+
+    private static EgressProxies egress(String override, Map<String, String> environment) throws UsageException {
+        try {
+            return override == null ? EgressProxies.fromEnvironment(environment) : EgressProxies.override(override, environment);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     private static LogFormat logFormat(String name) throws UsageException {

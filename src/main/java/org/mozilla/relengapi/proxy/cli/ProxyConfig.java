@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.mozilla.relengapi.proxy.http.EgressProxies;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.proxy.Route;
 import org.mozilla.relengapi.proxy.tokens.IssuingToken;
@@ -20,6 +21,7 @@ public record ProxyConfig(
     Duration tokenLifetime,
     Duration idleTimeout,
     Optional<Path> caFile,
+    EgressProxies egress,
     String bind,
     int port,
     LogFormat logFormat) {

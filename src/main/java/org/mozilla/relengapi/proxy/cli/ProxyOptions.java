@@ -52,6 +52,10 @@ final class ProxyOptions {
     @Parameter(names = "--ca-file", description = "PEM bundle of extra CAs trusted for every outbound HTTPS call")
     String caFile;
 
+    @Parameter(names = "--egress-proxy", description = "http://[user:password@]host:port: the forward proxy for every "
+        + "outbound call, instead of $HTTPS_PROXY/$HTTP_PROXY ($NO_PROXY still applies; loopback is always direct)")
+    String egressProxy;
+
     @Parameter(names = "--log-format", description = "text (people) or mozlog (one JSON object per line on stdout, "
         + "with a request.summary record per request) (default text)")
     String logFormat;

@@ -10,7 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * Counts every answered request by route and status, once it is complete: proxied requests end asynchronously
+ * Counts and times every answered request by route and status, once it is complete: proxied requests end asynchronously
  * (and may go through a second asynchronous cycle while they wait for a token), so the count follows them there.
  */
 public final class RequestMetricsFilter extends HttpFilter {
@@ -23,14 +23,15 @@ public final class RequestMetricsFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
         throws IOException, ServletException {
+        long start = System.nanoTime();
         try {
             chain.doFilter(request, response);
         } finally {
             String route = routeOf(request);
             if (request.isAsyncStarted()) {
-                request.getAsyncContext().addListener(new CountOnCompletion(route, response));
+                request.getAsyncContext().addListener(new CountOnCompletion(route, response, start));
             } else {
-                metrics.request(route, response.getStatus());
+                metrics.request(route, response.getStatus(), start);
             }
         }
     }
@@ -44,15 +45,17 @@ public final class RequestMetricsFilter extends HttpFilter {
     private final class CountOnCompletion implements AsyncListener {
         private final String route;
         private final HttpServletResponse response;
+        private final long start;
 
-        CountOnCompletion(String route, HttpServletResponse response) {
+        CountOnCompletion(String route, HttpServletResponse response, long start) {
             this.route = route;
             this.response = response;
+            this.start = start;
         }
 
         @Override
         public void onComplete(AsyncEvent event) {
-            metrics.request(route, response.getStatus());
+            metrics.request(route, response.getStatus(), start);
         }
 
         @Override

@@ -23,6 +23,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.mozilla.relengapi.proxy.http.EgressProxies;
 import org.mozilla.relengapi.proxy.http.Failures;
 import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.tokens.TemporaryToken;
@@ -54,18 +55,20 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     private final String routeName;
     private final ClientExchange clientExchange = ClientExchange.forContainer();
     private final HeaderForwarding headerForwarding = new HeaderForwarding(clientExchange);
+    private final EgressProxies egress;
 
     /**
      * @param route the route this servlet serves; a catch-all has an empty prefix
      */
     public TokenInjectingProxyServlet(Route route, TemporaryTokenSource tokens, SSLContext sslContext,
-                                      SharedUpstreamClient upstreamClient, ProxyMetrics metrics) {
+                                      SharedUpstreamClient upstreamClient, ProxyMetrics metrics, EgressProxies egress) {
         this.route = route;
         this.tokens = tokens;
         this.sslContext = sslContext;
         this.upstreamClient = upstreamClient;
         this.metrics = metrics;
         this.routeName = route.prefix().isEmpty() ? "catch-all" : route.prefix();
+        this.egress = egress;
     }
 
     @Override
@@ -167,6 +170,8 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
      */
     @Override
     protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest) {
+        long sent = System.nanoTime();
+        proxyRequest.onResponseBegin(response -> metrics.upstreamFirstByte(routeName, System.nanoTime() - sent));
         proxyRequest.send(newProxyResponseListener(clientRequest, proxyResponse));
     }
 
@@ -251,6 +256,7 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
             // Both are dropped: the final answer follows on its own.
             created.getProtocolHandlers().put(new ProcessingProtocolHandler());
             created.getProtocolHandlers().put(new EarlyHintsProtocolHandler());
+            EgressHttpProxy.configure(created, egress);
             return created;
         });
         // Jetty reads the "timeout" init-param while creating the client, which only the first route does.

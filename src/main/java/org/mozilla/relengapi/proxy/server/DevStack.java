@@ -21,6 +21,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
+import org.mozilla.relengapi.proxy.http.EgressProxies;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.proxy.Route;
 import org.mozilla.relengapi.proxy.tokens.IssuingToken;
@@ -68,7 +69,8 @@ public final class DevStack {
     public ProxyConfig proxyConfig(String bind, int port, LogFormat logFormat) {
         return new ProxyConfig(TASK_ID, IssuingToken.of(new Secret("dev-issuing-token")), uri("/queue"), uri("/tokens"),
             PREFIXES.stream().map(prefix -> new Route(prefix, uri("/upstream/" + prefix))).toList(),
-            Optional.empty(), Duration.ofMinutes(10), Duration.ofSeconds(120), Optional.empty(), bind, port, logFormat);
+            Optional.empty(), Duration.ofMinutes(10), Duration.ofSeconds(120), Optional.empty(), EgressProxies.NONE, bind, port,
+            logFormat);
     }
 
     /** The stack's lifecycle, for the proxy's server to stop it along with itself. */

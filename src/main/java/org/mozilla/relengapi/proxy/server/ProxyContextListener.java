@@ -16,6 +16,7 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 import org.mozilla.relengapi.proxy.http.Backoff;
+import org.mozilla.relengapi.proxy.http.EgressProxySelector;
 import org.mozilla.relengapi.proxy.http.ServiceCallException;
 import org.mozilla.relengapi.proxy.http.TrustedCertificates;
 import org.mozilla.relengapi.proxy.logging.LogOutput;
@@ -87,12 +88,18 @@ public final class ProxyContextListener implements ServletContextListener {
 
     private void start(ServletContext context) {
         SSLContext tls = sslContext();
-        HttpClient controlPlane = HttpClient.newBuilder()
+        if (!config.egress().isEmpty()) {
+            LOG.info("egress proxies: {}", config.egress().describe());
+        }
+        EgressProxySelector egress = new EgressProxySelector(config.egress());
+        HttpClient.Builder controlPlaneBuilder = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10))
             .sslContext(tls)
-            .build();
+            .proxy(egress);
+        egress.authenticator().ifPresent(controlPlaneBuilder::authenticator);
+        HttpClient controlPlane = controlPlaneBuilder.build();
         TaskDefinition task = fetchTask(controlPlane);
         TaskScopes scopes = TaskScopes.of(task.scopes());
         scopes.ignoredWildcards().forEach(scope ->
@@ -171,7 +178,7 @@ public final class ProxyContextListener implements ServletContextListener {
     private void addProxy(ServletContext context, String name, Route route, SSLContext tls, boolean containerHasExecutor,
                           String mapping) {
         ServletRegistration.Dynamic servlet =
-            context.addServlet(name, new TokenInjectingProxyServlet(route, tokens, tls, upstreamClient, metrics));
+            context.addServlet(name, new TokenInjectingProxyServlet(route, tokens, tls, upstreamClient, metrics, config.egress()));
         servlet.setAsyncSupported(true);
         servlet.setInitParameter("proxyTo", route.upstream().toString());
         if (!route.prefix().isEmpty()) {

@@ -136,8 +136,14 @@ public final class TemporaryTokenSource implements AutoCloseable {
         Instant expires = policy.deadline()
             .filter(deadline -> deadline.isBefore(now.plus(policy.lifetime())))
             .orElse(now.plus(policy.lifetime()));
+        long started = System.nanoTime();
         try {
-            TemporaryToken token = issuer.issue(permissions, expires);
+            TemporaryToken token;
+            try {
+                token = issuer.issue(permissions, expires);
+            } finally {
+                events.attempted(Duration.ofNanos(System.nanoTime() - started));
+            }
             if (!token.isUsableAt(clock.instant())) {
                 // Clock skew, or a service that caps lifetimes: renewing "at once" would loop as fast as it answers.
                 throw new ServiceCallException("token service granted a token that is already expired or about to ("
@@ -155,7 +161,7 @@ public final class TemporaryTokenSource implements AutoCloseable {
     private void onIssued(TemporaryToken token) {
         synchronized (this) {
             boolean renewal = current != null;
-            events.issued(renewal);
+            events.issued(renewal, token.expires());
             current = token;
             failures = 0;
             lastFailure = null;
@@ -195,7 +201,10 @@ public final class TemporaryTokenSource implements AutoCloseable {
 
     /** What the source reports as it works, for the metrics. */
     public interface Events {
-        void issued(boolean renewal);
+        /** One call to the token service took {@code duration}, whatever its outcome. */
+        void attempted(Duration duration);
+
+        void issued(boolean renewal, Instant expires);
 
         void failed();
     }

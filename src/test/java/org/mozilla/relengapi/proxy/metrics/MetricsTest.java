@@ -8,6 +8,10 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -53,7 +57,7 @@ class MetricsTest {
     @Test
     void requestsThatWaitedForATokenAreCountedOnce() throws Exception {
         try (ProxyUnderTest proxy = ProxyUnderTest.builder()
-            .tokenService(service -> service.delayAnswers(java.time.Duration.ofMillis(500))).start()) {
+            .tokenService(service -> service.delayAnswers(Duration.ofMillis(500))).start()) {
             assertEquals(200, proxy.get("/tooltool/waited").statusCode());
             assertEquals(1, value(scrape(proxy), "relengapi_proxy_requests_total{route=\"tooltool\",status=\"200\"}"));
         }
@@ -84,6 +88,69 @@ class MetricsTest {
             assertTrue(proxy.catchAll.requests().isEmpty());
             assertEquals(405, proxy.send(HttpRequest.newBuilder(proxy.uri("/__metrics__"))
                 .method("PATCH", HttpRequest.BodyPublishers.noBody())).statusCode());
+        }
+    }
+
+    /** The {@code le} bounds of one histogram series, in order, with their cumulative counts. */
+    private static LinkedHashMap<String, Double> buckets(String metrics, String histogram, String labels) {
+        LinkedHashMap<String, Double> buckets = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("^" + Pattern.quote(histogram + "_bucket{" + labels) + ",?le=\"([^\"]+)\"} (\\S+)$",
+            Pattern.MULTILINE).matcher(metrics);
+        while (m.find()) {
+            buckets.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        return buckets;
+    }
+
+    private static final List<String> DOCUMENTED_BUCKETS = List.of("0.001", "0.0025", "0.005",
+        "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0", "30.0", "60.0", "+Inf");
+
+    @Test
+    void requestDurationIsAHistogramInSecondsByRouteAndStatusClass() throws Exception {
+        try (ProxyUnderTest proxy = ProxyUnderTest.start().awaitToken()) {
+            // 128 KiB with a 300 ms pause after the first 64 KiB: at least 0.3 s from arrival to the last byte.
+            assertEquals(200, proxy.get("/tooltool/bytes/131072?pauseMs=300").statusCode());
+            assertEquals(404, proxy.get("/tooltool/status/404").statusCode());
+            String metrics = scrape(proxy);
+            String histogram = "relengapi_proxy_request_duration_seconds";
+            LinkedHashMap<String, Double> ok = buckets(metrics, histogram, "route=\"tooltool\",status_class=\"2xx\"");
+            assertEquals(DOCUMENTED_BUCKETS, List.copyOf(ok.keySet()), metrics);
+            assertEquals(0, ok.get("0.25"), "the paused download took at least 0.3 s");
+            assertEquals(1, ok.get("+Inf"));
+            assertTrue(value(metrics, histogram + "_sum{route=\"tooltool\",status_class=\"2xx\"}") >= 0.3, metrics);
+            assertEquals(1, value(metrics, histogram + "_count{route=\"tooltool\",status_class=\"4xx\"}"), metrics);
+        }
+    }
+
+    @Test
+    void upstreamTimeToFirstByteIsMeasuredUntilTheHeadersNotTheWholeBody() throws Exception {
+        try (ProxyUnderTest proxy = ProxyUnderTest.start().awaitToken()) {
+            assertEquals(200, proxy.get("/tooltool/bytes/131072?pauseMs=300").statusCode());
+            assertEquals(200, proxy.get("/mapper/a").statusCode());
+            String metrics = scrape(proxy);
+            String histogram = "relengapi_proxy_upstream_first_byte_seconds";
+            LinkedHashMap<String, Double> tooltool = buckets(metrics, histogram, "route=\"tooltool\"");
+            assertEquals(DOCUMENTED_BUCKETS, List.copyOf(tooltool.keySet()), metrics);
+            assertEquals(1, tooltool.get("+Inf"));
+            assertEquals(1, value(metrics, histogram + "_count{route=\"mapper\"}"), metrics);
+            double requestSeconds = value(metrics, "relengapi_proxy_request_duration_seconds_sum{route=\"tooltool\",status_class=\"2xx\"}");
+            double firstByteSeconds = value(metrics, histogram + "_sum{route=\"tooltool\"}");
+            assertTrue(firstByteSeconds > 0 && requestSeconds - firstByteSeconds >= 0.3,
+                "the pause after the headers counts in the request, not in the first byte: " + metrics);
+        }
+    }
+
+    @Test
+    void tokenExpiryIsAGaugeAndIssuanceLatencyAHistogram() throws Exception {
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder()
+            .tokenService(service -> service.delayAnswers(Duration.ofMillis(300))).start().awaitToken()) {
+            String metrics = scrape(proxy);
+            double expiry = value(metrics, "relengapi_proxy_token_expiry_timestamp_seconds");
+            double tenMinutesAhead = Instant.now().plusSeconds(600).getEpochSecond();
+            assertTrue(Math.abs(expiry - tenMinutesAhead) < 120, "expiry " + expiry + " is not about now + 10 min: " + metrics);
+            assertEquals(1, value(metrics, "relengapi_proxy_token_issuance_duration_seconds_count"), metrics);
+            assertTrue(value(metrics, "relengapi_proxy_token_issuance_duration_seconds_sum") >= 0.3, metrics);
+            assertEquals(0, buckets(metrics, "relengapi_proxy_token_issuance_duration_seconds", "").get("0.25"), metrics);
         }
     }
 }

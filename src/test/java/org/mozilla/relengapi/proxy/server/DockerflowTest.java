@@ -76,6 +76,7 @@ class DockerflowTest {
             assertEquals(200, response.statusCode());
             assertEquals(Set.of("source", "version", "commit", "build"), json(response).keySet());
             assertFalse(json(response).get("version").getAsString().isEmpty());
+            assertEquals("https://github.com/mozilla/relengapi-proxy-java", json(response).get("source").getAsString());
             assertTrue(json(response).get("build").getAsString().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"));
         }
     }

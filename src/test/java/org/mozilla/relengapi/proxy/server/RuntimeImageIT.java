@@ -34,5 +34,6 @@ class RuntimeImageIT {
         JsonObject version = JsonParser.parseString(Files.readString(out.resolve("version.json"))).getAsJsonObject();
         assertEquals(Set.of("source", "version", "commit", "build"), version.keySet());
         assertFalse(version.get("version").getAsString().isEmpty());
+        assertTrue(version.get("source").getAsString().startsWith("https://github.com/"), version.toString());
     }
 }

@@ -22,13 +22,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeTokenService extends FakeServer {
     private final TokenServlet servlet;
 
-    private FakeTokenService(TokenServlet servlet) {
-        super(servlet);
+    private FakeTokenService(TokenServlet servlet, TestCertificates tls) {
+        super(servlet, tls);
         this.servlet = servlet;
     }
 
     public static FakeTokenService start() {
-        return new FakeTokenService(new TokenServlet());
+        return new FakeTokenService(new TokenServlet(), null);
+    }
+
+    /** The service over HTTPS, with a server certificate signed by the test CA. */
+    public static FakeTokenService startHttps(TestCertificates tls) {
+        return new FakeTokenService(new TokenServlet(), tls);
     }
 
     public URI tokensUrl() {

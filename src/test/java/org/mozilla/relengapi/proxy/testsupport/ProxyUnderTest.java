@@ -37,18 +37,19 @@ public final class ProxyUnderTest implements AutoCloseable {
         issuingToken = "issuing-" + UUID.randomUUID();
         SecretLeakCheck.registerSecret(issuingToken);
         queue = FakeQueue.start().addTask(TaskIds.TASK, builder.scopes, builder.deadline);
-        tokenService = FakeTokenService.start();
+        tokenService = builder.tokenServiceTls == null ? FakeTokenService.start() : FakeTokenService.startHttps(builder.tokenServiceTls);
         builder.tokenServiceSetup.accept(tokenService);
         upstreams = new LinkedHashMap<>();
         List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
             builder.tokenFile == null ? "--relengapi-token=" + issuingToken : "--relengapi-token-file=" + builder.tokenFile,
-            "--root-url", queue.rootUrl().toString(),
-            "--tokens-url", builder.tokensUrl != null ? builder.tokensUrl.toString() : tokenService.tokensUrl().toString()));
+            "--root-url", builder.address(queue.rootUrl(), "queue").toString(),
+            "--tokens-url", builder.tokensUrl != null ? builder.tokensUrl.toString()
+                : builder.address(tokenService.tokensUrl(), "tokens").toString()));
         for (String prefix : builder.routes) {
             EchoUpstream upstream = EchoUpstream.start(prefix);
             upstreams.put(prefix, upstream);
             args.add("--route");
-            args.add(prefix + "=" + upstream.uri() + builder.basePath);
+            args.add(prefix + "=" + builder.address(upstream.uri(), prefix) + builder.basePath);
         }
         builder.extraRoutes.forEach((prefix, url) -> {
             args.add("--route");
@@ -61,7 +62,7 @@ public final class ProxyUnderTest implements AutoCloseable {
         args.addAll(builder.extraArgs);
         args.add("--");
         args.add(TaskIds.TASK);
-        Launcher.Started started = new Launcher(System.out, System.err, Map.of()).start(args);
+        Launcher.Started started = new Launcher(System.out, System.err, builder.environment).start(args);
         proxy = started.proxy();
         if (proxy == null) {
             IllegalStateException failure = new IllegalStateException("proxy did not start: exit status " + started.exitStatus());
@@ -154,6 +155,34 @@ public final class ProxyUnderTest implements AutoCloseable {
         private final Map<String, URI> extraRoutes = new LinkedHashMap<>();
         private Path tokenFile;
         private URI tokensUrl;
+        private Map<String, String> environment = Map.of();
+        private boolean namesOnlyTheForwardProxyKnows;
+        private TestCertificates tokenServiceTls;
+
+        /** The environment the proxy reads (TASKCLUSTER_ROOT_URL, HTTPS_PROXY, ...); empty by default. */
+        public Builder environment(Map<String, String> variables) {
+            environment = Map.copyOf(variables);
+            return this;
+        }
+
+        /**
+         * Gives the proxy the queue, the token service and the echo routes by names only {@link FakeForwardProxy}
+         * resolves ({@code queue.egress.test}, {@code tokens.egress.test}, {@code <prefix>.egress.test}).
+         */
+        public Builder namesOnlyTheForwardProxyKnows() {
+            namesOnlyTheForwardProxyKnows = true;
+            return this;
+        }
+
+        /** Serve the fake token service over HTTPS (pass the CA with --ca-file). */
+        public Builder tokenServiceOverHttps(TestCertificates tls) {
+            tokenServiceTls = tls;
+            return this;
+        }
+
+        private URI address(URI uri, String name) {
+            return namesOnlyTheForwardProxyKnows ? FakeForwardProxy.nameOnlyTheProxyKnows(uri, name) : uri;
+        }
 
         /** Where the proxy asks for tokens, instead of the fake token service (e.g. a port that refuses). */
         public Builder tokensUrl(URI url) {

@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A throwaway CA and a server certificate for 127.0.0.1 that it signed, made at test time with the JDK's keytool.
+ * A throwaway CA and a server certificate for 127.0.0.1 (and a few {@code *.egress.test} names) that it signed, made at test time with the JDK's keytool.
  * {@link #caPem()} is what an operator would pass as --ca-file; {@link #serverKeyStore()} serves HTTPS.
  */
 public record TestCertificates(Path caPem, Path serverKeyStore) {
     public static final String PASSWORD = "changeit";
+    /** Names only {@link FakeForwardProxy} resolves, for HTTPS through its CONNECT tunnels. */
+    private static final String EGRESS_NAMES = "dns:tokens.egress.test,dns:queue.egress.test,dns:tooltool.egress.test";
 
     public static TestCertificates create(Path dir) throws IOException, InterruptedException {
         Path ca = dir.resolve("ca.p12");
@@ -26,7 +28,7 @@ public record TestCertificates(Path caPem, Path serverKeyStore) {
             "-keystore", server.toString());
         keytool("-certreq", "-alias", "server", "-keystore", server.toString(), "-file", request.toString());
         keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-infile", request.toString(),
-            "-outfile", signed.toString(), "-ext", "san=ip:127.0.0.1", "-validity", "2");
+            "-outfile", signed.toString(), "-ext", "san=ip:127.0.0.1," + EGRESS_NAMES, "-validity", "2");
         keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(), "-keystore", server.toString());
         keytool("-importcert", "-alias", "server", "-file", signed.toString(), "-keystore", server.toString());
         return new TestCertificates(caPem, server);

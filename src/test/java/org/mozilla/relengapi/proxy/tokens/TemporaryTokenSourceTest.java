@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.atMost;
 import static org.mockito.Mockito.mock;
@@ -77,7 +78,7 @@ class TemporaryTokenSourceTest {
         assertEquals("good", source.nextUsableToken().get(5, TimeUnit.SECONDS).value().reveal());
         verify(issuer, timeout(1000).times(3)).issue(any(), any());
         verify(events, times(2)).failed();
-        verify(events, timeout(1000)).issued(false);
+        verify(events, timeout(1000)).issued(eq(false), any());
     }
 
     @Test
