@@ -60,7 +60,7 @@ class ReadmeTest {
     void statesTheLimitsAClientCanHitAsTheUsageDoes() throws IOException {
         String readme = readme();
         String usage = CommandLine.usage();
-        for (String limit : List.of("8 KiB", "414", "431", "120 s")) {
+        for (String limit : List.of("8 KiB", "414", "431", "10 s", "120 s")) {
             assertTrue(usage.contains(limit), "--help lacks " + limit);
             assertTrue(readme.contains(limit), "README lacks " + limit);
         }

@@ -49,7 +49,8 @@ public final class CommandLine {
           relengapi-proxy.args      in a servlet container, the arguments (context parameter or system property)
 
         Limits a client can hit: request line and headers 8 KiB together (a longer target gets 414, longer
-        headers 431); a connection with no bytes moving for --idle-timeout (120 s) is closed.
+        headers 431), sent within 10 s of the connection (or of the request's first byte) or the connection is
+        closed; a connection with no bytes moving for --idle-timeout (120 s) is closed.
         """;
     private static final Pattern SLUGID =
         Pattern.compile("[A-Za-z0-9_-]{8}[Q-T][A-Za-z0-9_-][CGKOSWaeimquy26-][A-Za-z0-9_-]{10}[AQgw]");
