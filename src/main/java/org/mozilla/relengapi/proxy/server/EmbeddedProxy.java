@@ -21,6 +21,7 @@ import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
+import org.mozilla.relengapi.proxy.http.Failures;
 import org.mozilla.relengapi.proxy.proxy.StopCutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +106,7 @@ public final class EmbeddedProxy implements AutoCloseable {
                 return startup;
             }
             if (t instanceof java.net.BindException) {
-                return new StartupException("cannot listen on " + config.bind() + ":" + config.port() + ": " + t.getMessage());
+                return new StartupException("cannot listen on " + config.bind() + ":" + config.port() + ": " + Failures.describe(t));
             }
         }
         return new StartupException("start-up failed: " + failure);
