@@ -145,8 +145,10 @@ public final class EmbeddedProxy implements AutoCloseable {
     @Override
     public void close() throws Exception {
         long cut = 0;
+        // Stops accepting everywhere; only the requests in flight are waited for, not the idle connections.
+        Graceful.shutdown(server);
         try {
-            Graceful.shutdown(server).get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            inFlight.shutdown().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             cut = inFlight.getCurrentRequestCount();
             resetClientConnections();
