@@ -75,9 +75,9 @@ class TemporaryTokenSourceTest {
             .thenReturn(token("good", Duration.ofMinutes(10)));
         start();
         assertEquals("good", source.nextUsableToken().get(5, TimeUnit.SECONDS).value().reveal());
-        verify(issuer, timeout(1000).times(3)).issue(any(), any());
+        verify(issuer, timeout(10_000).times(3)).issue(any(), any());
         verify(events, times(2)).failed();
-        verify(events, timeout(1000)).issued(false);
+        verify(events, timeout(10_000)).issued(false);
     }
 
     @Test
