@@ -33,7 +33,8 @@ public final class Failures {
         return "unknown failure";
     }
 
-    private static String messageOf(Throwable t) {
+    /** The failure's own message, or its type when it has none: never null, never blank. */
+    public static String messageOf(Throwable t) {
         String message = t.getMessage();
         return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
     }

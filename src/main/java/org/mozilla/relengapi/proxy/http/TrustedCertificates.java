@@ -44,7 +44,7 @@ public final class TrustedCertificates {
             context.init(null, factory.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+            throw new IOException("cannot set up TLS: " + Failures.describe(e), e);
         }
     }
 

@@ -187,6 +187,12 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     @Override
     protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           Response serverResponse, Throwable failure) {
+        if (!getHttpClient().isRunning() || StopCutException.isCause(failure)) {
+            // The proxy is stopping and cut this exchange (its client connection, or the upstream client) once the
+            // grace period was over: no upstream failed, and the stop's own log line counts the requests it cut.
+            super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+            return;
+        }
         if (proxyResponse.isCommitted()) {
             // The client already has the upstream's status and part of the body: all that is left is to cut it.
             if (clientRequest.getAttribute(CLIENT_FAILED_ATTRIBUTE) == null) {

@@ -22,6 +22,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 import org.mozilla.relengapi.proxy.http.EgressProxies;
+import org.mozilla.relengapi.proxy.http.Failures;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.proxy.Route;
 import org.mozilla.relengapi.proxy.tokens.IssuingToken;
@@ -60,7 +61,7 @@ public final class DevStack {
         try {
             server.start();
         } catch (Exception e) {
-            throw new StartupException("cannot start the --dev stack: " + e.getMessage());
+            throw new StartupException("cannot start the --dev stack: " + Failures.describe(e));
         }
         return new DevStack(server, connector);
     }

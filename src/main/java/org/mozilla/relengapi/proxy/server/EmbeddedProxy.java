@@ -1,31 +1,45 @@
 package org.mozilla.relengapi.proxy.server;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.StandardSocketOptions;
 import java.net.URI;
+import java.nio.channels.SocketChannel;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
+import org.mozilla.relengapi.proxy.http.Failures;
+import org.mozilla.relengapi.proxy.proxy.StopCutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The proxy in its own embedded Jetty: what the runnable jar starts. */
 public final class EmbeddedProxy implements AutoCloseable {
-    private static final long STOP_GRACE_MILLIS = 10_000;
     /** How long a client has to send a request's headers (README, "Slow clients"). */
     public static final Duration HEADER_DEADLINE = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedProxy.class);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final Server server;
     private final ServerConnector connector;
+    private final GracefulHandler inFlight;
 
-    private EmbeddedProxy(Server server, ServerConnector connector) {
+    private EmbeddedProxy(Server server, ServerConnector connector, GracefulHandler inFlight) {
         this.server = server;
         this.connector = connector;
+        this.inFlight = inFlight;
     }
 
     /**
@@ -64,14 +78,17 @@ public final class EmbeddedProxy implements AutoCloseable {
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         // A task that opens many connections at once should find them queued, not refused (Jetty's default is 50).
         connector.setAcceptQueueSize(1024);
+        // Jetty 12.1 cuts every connection idle for 1 s once a stop begins: a download pausing for longer would be cut
+        // at once instead of having the whole grace period to finish.
+        connector.setShutdownIdleTimeout(-1);
         server.addConnector(connector);
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.addEventListener(new ProxyContextListener(config, clock));
-        // Tracks in-flight requests so that stop() lets them finish (up to the grace period) after it stops accepting.
-        server.setHandler(new GracefulHandler(new AccessLogHandler(context, config.logFormat(), accessLog)));
+        // Tracks in-flight requests, so that close() can let them finish and count those it has to cut.
+        GracefulHandler inFlight = new GracefulHandler(new AccessLogHandler(context, config.logFormat(), accessLog));
+        server.setHandler(inFlight);
         server.setErrorHandler(new JsonErrorHandler());
-        server.setStopTimeout(STOP_GRACE_MILLIS);
 
         try {
             server.start();
@@ -83,7 +100,7 @@ public final class EmbeddedProxy implements AutoCloseable {
             stopQuietly(server);
             throw new StartupException("start-up failed: the proxy's servlets did not start (see the log above)");
         }
-        return new EmbeddedProxy(server, connector);
+        return new EmbeddedProxy(server, connector, inFlight);
     }
 
     private static StartupException asStartupFailure(Throwable failure, ProxyConfig config) {
@@ -92,7 +109,7 @@ public final class EmbeddedProxy implements AutoCloseable {
                 return startup;
             }
             if (t instanceof java.net.BindException) {
-                return new StartupException("cannot listen on " + config.bind() + ":" + config.port() + ": " + t.getMessage());
+                return new StartupException("cannot listen on " + config.bind() + ":" + config.port() + ": " + Failures.describe(t));
             }
         }
         return new StartupException("start-up failed: " + failure);
@@ -120,9 +137,48 @@ public final class EmbeddedProxy implements AutoCloseable {
         server.join();
     }
 
-    /** Stops accepting, lets in-flight requests finish for up to 10 s, then stops. */
+    /**
+     * Stops accepting, lets in-flight requests finish for up to 10 s, then stops, cutting the requests still running
+     * (one log line says how many).
+     *
+     * <p>The grace is waited for here rather than through {@link Server#setStopTimeout}: Jetty's stop reports an
+     * exceeded grace as a {@link TimeoutException} with no message and by then has closed the connections, so the
+     * number of requests it cut can no longer be read.
+     */
     @Override
     public void close() throws Exception {
+        long cut = 0;
+        // Stops accepting everywhere; only the requests in flight are waited for, not the idle connections.
+        Graceful.shutdown(server);
+        try {
+            inFlight.shutdown().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            cut = inFlight.getCurrentRequestCount();
+            resetClientConnections();
+        }
         server.stop();
+        if (cut > 0) {
+            LOG.warn("stopped: {} request(s) still running after the {} s grace were cut", cut, STOP_GRACE.toSeconds());
+        } else {
+            LOG.info("stopped: every in-flight request finished");
+        }
+    }
+
+    /**
+     * Resets every client connection still open, so that each client of a cut request sees an error. Left to Jetty's
+     * stop, a request that had no answer yet would get Jetty's HTML 500 page, and a body without a length would end
+     * with a clean close, which an HTTP/1.0 client takes for the whole file.
+     */
+    private void resetClientConnections() {
+        for (EndPoint endPoint : connector.getConnectedEndPoints()) {
+            if (endPoint.getTransport() instanceof SocketChannel channel) {
+                try {
+                    channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+                } catch (IOException e) {
+                    // Already closed by the client: there is nothing left to reset.
+                }
+            }
+            endPoint.close(new StopCutException());
+        }
     }
 }

@@ -1,9 +1,13 @@
 package org.mozilla.relengapi.proxy.server;
 
 import java.util.List;
+import org.mozilla.relengapi.proxy.http.Failures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code java -jar relengapi-proxy.jar [options] -- <taskId>} */
 public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     private Main() {
     }
@@ -20,18 +24,17 @@ public final class Main {
 
     /**
      * On SIGTERM (or SIGINT) the JVM runs this hook: a graceful stop. A JVM ended by a signal exits 128+signal, but
-     * a worker that asks the proxy to stop and sees it finish its requests has seen a success, so the status is 0.
+     * a worker that asks the proxy to stop has asked for what then happens, so the status is always 0; a part that
+     * fails to stop cleanly is worth a warning, not a failed task.
      */
     private static void stopAndExitZero(EmbeddedProxy proxy) {
-        int status = 0;
         try {
             proxy.close();
         } catch (Exception e) {
-            System.err.println("relengapi-proxy: stop failed: " + e.getMessage());
-            status = 1;
+            LOG.warn("while stopping: {}", Failures.describe(e));
         }
         System.out.flush();
         System.err.flush();
-        Runtime.getRuntime().halt(status);
+        Runtime.getRuntime().halt(0);
     }
 }

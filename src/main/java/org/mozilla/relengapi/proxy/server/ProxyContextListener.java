@@ -17,6 +17,7 @@ import javax.net.ssl.SSLContext;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 import org.mozilla.relengapi.proxy.http.Backoff;
 import org.mozilla.relengapi.proxy.http.EgressProxySelector;
+import org.mozilla.relengapi.proxy.http.Failures;
 import org.mozilla.relengapi.proxy.http.ServiceCallException;
 import org.mozilla.relengapi.proxy.http.TrustedCertificates;
 import org.mozilla.relengapi.proxy.logging.LogOutput;
@@ -129,7 +130,7 @@ public final class ProxyContextListener implements ServletContextListener {
         try {
             upstreamClient.stop();
         } catch (Exception e) {
-            LOG.warn("stopping the upstream client failed: {}", e.toString());
+            LOG.warn("stopping the upstream client failed: {}", Failures.describe(e));
         }
     }
 
@@ -137,7 +138,7 @@ public final class ProxyContextListener implements ServletContextListener {
         try {
             return TrustedCertificates.sslContext(config.caFile());
         } catch (IOException e) {
-            throw new StartupException(e.getMessage());
+            throw new StartupException(Failures.messageOf(e));
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.mozilla.relengapi.proxy.testsupport.Eventually;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
 
@@ -34,6 +35,15 @@ class MetricsTest {
         return response.body();
     }
 
+    /**
+     * A request is counted once its exchange is complete, which is after the client has the end of the answer: a
+     * scrape right after a response may not hold it yet, so the scrape is repeated until {@code series} has reached
+     * {@code expected}. What it then holds is asserted exactly (nothing else is in flight by then).
+     */
+    private static String scrapeOnceCounted(ProxyUnderTest proxy, String series, double expected) throws Exception {
+        return Eventually.await(() -> scrape(proxy), metrics -> value(metrics, series) >= expected);
+    }
+
     @Test
     void countersMoveWithRequestsBytesAndTokens() throws Exception {
         try (ProxyUnderTest proxy = ProxyUnderTest.start().awaitToken()) {
@@ -42,7 +52,11 @@ class MetricsTest {
             proxy.get("/tooltool/bytes/100000");
             proxy.send(HttpRequest.newBuilder(proxy.uri("/mapper/upload")).POST(HttpRequest.BodyPublishers.ofString("x".repeat(5000))));
             proxy.get("/nowhere");
-            String metrics = scrape(proxy);
+            String metrics = Eventually.await(() -> scrape(proxy), scraped ->
+                value(scraped, "relengapi_proxy_requests_total{route=\"tooltool\",status=\"200\"}") >= 2
+                    && value(scraped, "relengapi_proxy_requests_total{route=\"tooltool\",status=\"404\"}") >= 1
+                    && value(scraped, "relengapi_proxy_requests_total{route=\"mapper\",status=\"200\"}") >= 1
+                    && value(scraped, "relengapi_proxy_requests_total{route=\"unknown-route\",status=\"404\"}") >= 1);
             assertEquals(2, value(metrics, "relengapi_proxy_requests_total{route=\"tooltool\",status=\"200\"}"), metrics);
             assertEquals(1, value(metrics, "relengapi_proxy_requests_total{route=\"tooltool\",status=\"404\"}"));
             assertEquals(1, value(metrics, "relengapi_proxy_requests_total{route=\"mapper\",status=\"200\"}"));
@@ -59,7 +73,8 @@ class MetricsTest {
         try (ProxyUnderTest proxy = ProxyUnderTest.builder()
             .tokenService(service -> service.delayAnswers(Duration.ofMillis(500))).start()) {
             assertEquals(200, proxy.get("/tooltool/waited").statusCode());
-            assertEquals(1, value(scrape(proxy), "relengapi_proxy_requests_total{route=\"tooltool\",status=\"200\"}"));
+            String series = "relengapi_proxy_requests_total{route=\"tooltool\",status=\"200\"}";
+            assertEquals(1, value(scrapeOnceCounted(proxy, series, 1), series));
         }
     }
 
@@ -70,14 +85,13 @@ class MetricsTest {
             URI refusing = URI.create("http://127.0.0.1:" + reserved.getLocalPort());
             try (ProxyUnderTest proxy = ProxyUnderTest.builder().route("gone", refusing).start().awaitToken()) {
                 assertEquals(502, proxy.get("/gone/x").statusCode());
-                String metrics = scrape(proxy);
+                String metrics = scrapeOnceCounted(proxy, "relengapi_proxy_requests_total{route=\"gone\",status=\"502\"}", 1);
                 assertEquals(1, value(metrics, "relengapi_proxy_upstream_errors_total{kind=\"unreachable\",route=\"gone\"}"), metrics);
                 assertEquals(1, value(metrics, "relengapi_proxy_requests_total{route=\"gone\",status=\"502\"}"));
             }
         }
         try (ProxyUnderTest proxy = ProxyUnderTest.builder().tokenService(service -> service.failWith(500, "down")).start()) {
-            Thread.sleep(1000);
-            assertTrue(value(scrape(proxy), "relengapi_proxy_token_failures_total") >= 1);
+            assertTrue(value(scrapeOnceCounted(proxy, "relengapi_proxy_token_failures_total", 1), "relengapi_proxy_token_failures_total") >= 1);
         }
     }
 

@@ -15,9 +15,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
+import org.mozilla.relengapi.proxy.testsupport.Eventually;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
 import org.mozilla.relengapi.proxy.testsupport.SilentUpstream;
@@ -105,9 +107,10 @@ class FailureBehaviourTest {
                 assertEquals(503, heartbeat.statusCode());
                 assertTrue(heartbeat.body().contains("connection refused"), heartbeat.body());
                 assertEquals(200, proxy.get("/__lbheartbeat__").statusCode());
-                long warnings = SecretLeakCheck.captured().lines()
-                    .filter(line -> line.contains("cannot get a temporary token") && line.contains(refusing.toString()))
-                    .count();
+                // The heartbeat can show the failure a moment before its warning is printed.
+                Predicate<String> warning = line -> line.contains("cannot get a temporary token") && line.contains(refusing.toString());
+                long warnings = Eventually.await(SecretLeakCheck::captured, output -> output.lines().anyMatch(warning))
+                    .lines().filter(warning).count();
                 assertTrue(warnings >= 1 && warnings < 20, "retried with backoff: " + warnings);
             }
         }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
 import org.mozilla.relengapi.proxy.testsupport.EchoUpstream.Echo;
+import org.mozilla.relengapi.proxy.testsupport.Eventually;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RawHttp;
 import org.mozilla.relengapi.proxy.testsupport.RecordedRequest;
@@ -157,8 +158,8 @@ class ProxyingTest {
     void accessLogHasOneLinePerRequestAndNoToken() throws Exception {
         String marker = "/tooltool/access-log-" + System.nanoTime();
         proxy.get(marker + "?secret-looking-query=1");
-        Thread.sleep(200);
-        String captured = SecretLeakCheck.captured();
+        // The line is written once the exchange is complete, which can be after the client has the whole answer.
+        String captured = Eventually.await(SecretLeakCheck::captured, output -> output.contains(marker));
         List<String> lines = captured.lines().filter(line -> line.contains(marker)).toList();
         assertEquals(1, lines.size(), captured);
         assertTrue(lines.get(0).contains("GET") && lines.get(0).contains(" 200 "), lines.get(0));

@@ -2,11 +2,15 @@ package org.mozilla.relengapi.proxy.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -139,8 +143,12 @@ class RunnableJarIT {
             assertEquals(200, response.statusCode());
             assertEquals("Bearer " + tokenService.issuedTokens().get(0), tooltool.lastRequest().header("Authorization"));
             assertEquals("Bearer " + issuingToken, tokenService.requests().get(0).header("Authorization"));
+            long signalled = System.nanoTime();
             proxy.terminate();
             assertEquals(0, proxy.waitFor(START));
+            // Nothing was in flight, only the client's idle keep-alive connection: no reason to wait out the grace.
+            Duration stop = Duration.ofNanos(System.nanoTime() - signalled);
+            assertTrue(stop.compareTo(Duration.ofSeconds(8)) < 0, "stop took " + stop);
             // Printed as the request completes, which a graceful stop waits for.
             assertTrue(proxy.stdout().contains("\"GET /tooltool/sha512/abc\" 200"), proxy.stdout());
             assertNoSecretIn(proxy);
@@ -221,5 +229,53 @@ class RunnableJarIT {
             assertEquals(0, proxy.waitFor(START));
             assertNoSecretIn(proxy);
         }
+    }
+
+    @Test
+    void sigtermCutsWhatOutlastsTheGraceSaysHowManyAndExitsZero() throws Exception {
+        // A terabyte: still running whenever the grace ends. One trickles 64 KiB every 2 s; the other comes at full speed
+        // to a client that never reads, so the proxy's writes wait. Neither may have less than the whole grace.
+        URI trickle = URI.create("/tooltool/bytes/" + (1L << 40) + "?pauseMs=2000");
+        URI unread = URI.create("/tooltool/bytes/" + (1L << 40));
+        // 16 chunks, 100 ms apart: finishes well within the grace, so it is not one of those cut.
+        long shortLength = 16L * 65536;
+        URI finishing = URI.create("/tooltool/bytes/" + shortLength + "?pauseMs=100");
+        try (ProxyProcess proxy = startProxy()) {
+            URI base = URI.create("http://127.0.0.1:" + proxy.awaitListening(START));
+            List<HttpResponse<InputStream>> trickling = List.of(download(base.resolve(trickle)), download(base.resolve(unread)));
+            HttpResponse<InputStream> finishingResponse = download(base.resolve(finishing));
+            CompletableFuture<Digests.Digest> finished = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Digests.of(finishingResponse.body());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+
+            long signalled = System.nanoTime();
+            proxy.terminate();
+            int status = proxy.waitFor(START);
+            Duration stop = Duration.ofNanos(System.nanoTime() - signalled);
+
+            assertEquals(0, status, proxy.stderr());
+            assertTrue(stop.compareTo(Duration.ofSeconds(9)) > 0 && stop.compareTo(Duration.ofSeconds(25)) < 0, "stop took " + stop + "\n" + proxy.stdout() + proxy.stderr());
+            assertEquals(new Digests.Digest(Digests.patternSha256(shortLength), shortLength), finished.get());
+            for (HttpResponse<InputStream> cut : trickling) {
+                assertThrows(IOException.class, () -> cut.body().transferTo(OutputStream.nullOutputStream()));
+            }
+            String output = proxy.stdout() + proxy.stderr();
+            List<String> cutLines = output.lines().filter(line -> line.contains("cut")).toList();
+            assertEquals(1, cutLines.size(), output);
+            assertTrue(cutLines.get(0).endsWith("stopped: 2 request(s) still running after the 10 s grace were cut"), output);
+            assertFalse(output.contains("null"), output);
+            assertFalse(output.contains("failed"), output);
+            assertNoSecretIn(proxy);
+        }
+    }
+
+    private HttpResponse<InputStream> download(URI uri) throws Exception {
+        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        return response;
     }
 }

@@ -21,7 +21,8 @@ public final class RawHttp {
 
     public static Response send(int port, String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(5000);
+            // Generous: an answer that a loaded machine sends after this is taken for the whole (partial) answer.
+            socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
