@@ -199,6 +199,10 @@ public final class ProxyContextListener implements ServletContextListener {
         // request failed as 502. With room for twice the connector's limit plus a token of up to ~45 KiB, whatever
         // the connector accepted can be forwarded. 64 KiB is the largest buffer Jetty's pool keeps.
         servlet.setInitParameter("maxRequestHeadersSize", "65536");
+        // Each download in flight holds one upstream connection for as long as its client takes to read it. With
+        // Jetty's 256 per upstream, a task's 257th parallel tooltool download, or any request after it, waited for a
+        // slow one to finish. 4,096 matches what the direct-memory cap holds (README, "Slow clients").
+        servlet.setInitParameter("maxConnections", "4096");
         if (!containerHasExecutor) {
             // In a container that is not Jetty, the shared upstream client gets its own thread pool.
             servlet.setInitParameter("maxThreads", "128");
