@@ -23,7 +23,7 @@ import org.mozilla.relengapi.proxy.http.EgressProxies;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.proxy.Route;
 import org.mozilla.relengapi.proxy.tokens.IssuingToken;
-import org.mozilla.relengapi.proxy.tokens.Secret;
+import org.mozilla.relengapi.proxy.http.Secret;
 
 /**
  * Parses {@code relengapi-proxy [options] -- <taskId>}. Errors are one line that names the problem and never

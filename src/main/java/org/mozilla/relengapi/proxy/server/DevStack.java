@@ -26,7 +26,7 @@ import org.mozilla.relengapi.proxy.http.Failures;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.proxy.Route;
 import org.mozilla.relengapi.proxy.tokens.IssuingToken;
-import org.mozilla.relengapi.proxy.tokens.Secret;
+import org.mozilla.relengapi.proxy.http.Secret;
 
 /**
  * What {@code --dev} runs in front of the proxy: on one loopback port, a Taskcluster queue serving a demo task

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.mozilla.relengapi.proxy.http.Secret;
 
 /**
  * Where the permanent issuing token comes from. A file is read again for every issuance, so an operator can

@@ -20,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.mozilla.relengapi.proxy.http.ControlPlaneCall;
 import org.mozilla.relengapi.proxy.http.Failures;
+import org.mozilla.relengapi.proxy.http.Secret;
 import org.mozilla.relengapi.proxy.http.ServiceCallException;
 
 /**

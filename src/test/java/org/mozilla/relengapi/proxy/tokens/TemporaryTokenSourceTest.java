@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mozilla.relengapi.proxy.http.Backoff;
+import org.mozilla.relengapi.proxy.http.Secret;
 import org.mozilla.relengapi.proxy.http.ServiceCallException;
 import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource.TokenPolicy;
 

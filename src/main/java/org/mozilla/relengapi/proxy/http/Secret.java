@@ -1,4 +1,4 @@
-package org.mozilla.relengapi.proxy.tokens;
+package org.mozilla.relengapi.proxy.http;
 
 import java.util.Objects;
 
