@@ -20,10 +20,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mozilla.relengapi.proxy.http.EgressProxies;
+import org.mozilla.relengapi.proxy.http.Secret;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.proxy.Route;
 import org.mozilla.relengapi.proxy.tokens.IssuingToken;
-import org.mozilla.relengapi.proxy.http.Secret;
 
 /**
  * Parses {@code relengapi-proxy [options] -- <taskId>}. Errors are one line that names the problem and never

@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.mozilla.relengapi.proxy.http.Secret;
 
 /**
  * Which forward proxy, if any, an outbound call goes through: Go's {@code http.ProxyFromEnvironment} rules, so

@@ -10,7 +10,6 @@ import java.net.SocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
-import org.mozilla.relengapi.proxy.http.Secret;
 
 /** {@link EgressProxies} for the JDK's HTTP client (the queue and the token service). */
 public final class EgressProxySelector extends ProxySelector {

@@ -23,10 +23,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 import org.mozilla.relengapi.proxy.http.EgressProxies;
 import org.mozilla.relengapi.proxy.http.Failures;
+import org.mozilla.relengapi.proxy.http.Secret;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.proxy.Route;
 import org.mozilla.relengapi.proxy.tokens.IssuingToken;
-import org.mozilla.relengapi.proxy.http.Secret;
 
 /**
  * What {@code --dev} runs in front of the proxy: on one loopback port, a Taskcluster queue serving a demo task
