@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mozilla.relengapi.proxy.server.EmbeddedProxy;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
+import org.mozilla.relengapi.proxy.testsupport.RawHttp;
 
 /**
  * Slow clients hold no thread: with a thousand slow transfers in flight, other requests still answer; and a client
@@ -199,16 +199,7 @@ class SlowClientsTest {
     /** Reads byte by byte up to the blank line, so that the body stays unread. */
     private static String readResponseHead(Socket socket, Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.append((char) b);
-        }
-        return head.toString();
+        return RawHttp.readHead(socket.getInputStream());
     }
 
     private static void awaitUploadBytes(long expected) throws Exception {

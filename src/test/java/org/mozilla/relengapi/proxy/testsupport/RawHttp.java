@@ -83,6 +83,19 @@ public final class RawHttp {
      * Reads until the server closes, resets, or (if {@code stopWhenComplete}) one whole response has arrived; in
      * that mode a server that goes quiet ends the answer too, else it is a {@link SocketTimeoutException}.
      */
+    /** Reads up to and including the blank line that ends a response head, byte by byte so the body stays unread. */
+    public static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
     private static String read(Socket socket, boolean stopWhenComplete) throws IOException {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         InputStream in = socket.getInputStream();
