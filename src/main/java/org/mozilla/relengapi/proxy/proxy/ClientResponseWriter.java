@@ -16,15 +16,18 @@ import org.eclipse.jetty.util.Callback;
  */
 final class ClientResponseWriter implements WriteListener {
     private final ServletOutputStream output;
-    private final Consumer<Throwable> abortUpstream;
+    private final Consumer<Throwable> clientFailed;
     private boolean listening;
     private Chunk pending;
     private boolean written;
 
-    /** @param abortUpstream called if the client cannot be written to (it went away, or timed out) */
-    ClientResponseWriter(ServletOutputStream output, Consumer<Throwable> abortUpstream) {
+    /**
+     * @param clientFailed called, before the pending chunk's callback fails, if the client cannot be written to (it
+     *                     went away, or timed out): the failure that follows is the client's, not the upstream's
+     */
+    ClientResponseWriter(ServletOutputStream output, Consumer<Throwable> clientFailed) {
         this.output = output;
-        this.abortUpstream = abortUpstream;
+        this.clientFailed = clientFailed;
     }
 
     private record Chunk(byte[] bytes, int offset, int length, Callback callback) {
@@ -83,6 +86,7 @@ final class ClientResponseWriter implements WriteListener {
         if (failure == null) {
             chunk.callback().succeeded();
         } else {
+            clientFailed.accept(failure);
             chunk.callback().failed(failure);
         }
     }
@@ -94,10 +98,9 @@ final class ClientResponseWriter implements WriteListener {
             chunk = pending;
             pending = null;
         }
+        clientFailed.accept(failure);
         if (chunk != null) {
             chunk.callback().failed(failure);
-        } else {
-            abortUpstream.accept(failure);
         }
     }
 }

@@ -195,11 +195,15 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
         }
         if (proxyResponse.isCommitted()) {
             // The client already has the upstream's status and part of the body: all that is left is to cut it.
-            if (clientRequest.getAttribute(CLIENT_FAILED_ATTRIBUTE) == null) {
+            if (clientRequest.getAttribute(CLIENT_FAILED_ATTRIBUTE) != null) {
+                // A client that goes away (or whose upload breaks off) is routine; its access-log line says enough.
+                LOG.debug("{} {}: the client failed mid-exchange: {}", clientRequest.getMethod(),
+                    clientRequest.getRequestURI(), Failures.describe(failure));
+            } else {
                 metrics.upstreamError(routeName, "mid_response");
+                LOG.warn("{} {}: upstream failed mid-response: {}", clientRequest.getMethod(),
+                    clientRequest.getRequestURI(), Failures.describe(failure));
             }
-            LOG.warn("{} {}: upstream failed mid-response: {}", clientRequest.getMethod(), clientRequest.getRequestURI(),
-                Failures.describe(failure));
             if ("HTTP/1.0".equals(clientRequest.getProtocol())) {
                 // An HTTP/1.0 body ends where the connection does: a clean close would pass for the whole body.
                 clientExchange.resetOnClose(clientRequest);
@@ -243,7 +247,10 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
         ClientResponseWriter writer = (ClientResponseWriter) request.getAttribute(WRITER_ATTRIBUTE);
         try {
             if (writer == null) {
-                writer = new ClientResponseWriter(response.getOutputStream(), proxyResponse::abort);
+                writer = new ClientResponseWriter(response.getOutputStream(), failure -> {
+                    request.setAttribute(CLIENT_FAILED_ATTRIBUTE, failure);
+                    proxyResponse.abort(failure);
+                });
                 request.setAttribute(WRITER_ATTRIBUTE, writer);
             }
         } catch (IOException | RuntimeException e) {

@@ -233,6 +233,25 @@ class FailureBehaviourTest {
     }
 
     @Test
+    void aClientThatGoesAwayMidDownloadIsNeitherLoggedNorCountedAsAnUpstreamFailure() throws Exception {
+        try (ProxyUnderTest proxy = ProxyUnderTest.start().awaitToken()) {
+            String path = "/tooltool/bytes/" + ((1L << 30) + 7);
+            HttpResponse<InputStream> response = proxy.client().send(HttpRequest.newBuilder(
+                proxy.uri(path + "?pauseMs=5")).build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                body.readNBytes(256 * 1024);
+            }
+            assertEquals(1, Eventually.await(proxy.upstream("tooltool")::abortedStreams, aborted -> aborted >= 1));
+            // The access-log line comes after the exchange's failure handling: once it is there, so is any warning.
+            assertTrue(Eventually.await(SecretLeakCheck::captured, output -> output.contains("\"GET " + path + "\""))
+                .contains("\"GET " + path + "\""));
+            assertFalse(SecretLeakCheck.captured().contains("GET " + path + ": upstream failed"),
+                "the client went away; the upstream did not fail");
+            assertFalse(proxy.get("/__metrics__").body().contains("kind=\"mid_response\""));
+        }
+    }
+
+    @Test
     void caFileLetsTheProxyTrustAPrivateCa() throws Exception {
         TestCertificates certificates = TestCertificates.create(dir);
         try (EchoUpstream secure = EchoUpstream.startHttps("secure", certificates);
