@@ -215,12 +215,13 @@ class RunnableJarIT {
 
     @Test
     void sigtermLetsAnInFlightDownloadFinish() throws Exception {
-        long length = 4L * 1024 * 1024;
+        long length = 8L * 65536;
         try (ProxyProcess proxy = startProxy()) {
             int port = proxy.awaitListening(START);
-            // 64 chunks, 40 ms apart: about 2.5 s of download.
+            // 8 chunks, 150 ms apart: about 1.2 s of download, still running at the SIGTERM, and far within the 10 s
+            // grace even on a machine loaded enough to make it several times slower (64 chunks 40 ms apart were cut).
             CompletableFuture<HttpResponse<InputStream>> download = client.sendAsync(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/tooltool/bytes/" + length + "?pauseMs=40")).build(),
+                    URI.create("http://127.0.0.1:" + port + "/tooltool/bytes/" + length + "?pauseMs=150")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
             HttpResponse<InputStream> response = download.get();
             assertEquals(200, response.statusCode());
