@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +63,15 @@ public final class ProxyProcess implements AutoCloseable {
 
     /** Any command (a servlet container, its setup), in {@code directory}, its output captured the same way. */
     public static ProxyProcess startCommand(List<String> command, Path directory) throws IOException {
-        return new ProxyProcess(builder(command).directory(directory.toFile()).start());
+        return startCommand(command, directory, Map.of());
+    }
+
+    /** As {@link #startCommand(List, Path)}, with {@code environment} added to the child's. */
+    public static ProxyProcess startCommand(List<String> command, Path directory, Map<String, String> environment)
+        throws IOException {
+        ProcessBuilder builder = builder(command).directory(directory.toFile());
+        builder.environment().putAll(environment);
+        return new ProxyProcess(builder.start());
     }
 
     /**

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -51,9 +52,9 @@ public abstract class ServletContainer implements AutoCloseable {
 
     protected abstract List<String> command();
 
-    /** Starts the container and waits until {@code readyPath} answers. */
-    public void start(String readyPath) throws Exception {
-        process = ProxyProcess.startCommand(command(), base);
+    /** Starts the container, with {@code environment} added to its own, and waits until {@code readyPath} answers. */
+    public void start(String readyPath, Map<String, String> environment) throws Exception {
+        process = ProxyProcess.startCommand(command(), base, environment);
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mozilla.relengapi.proxy.testsupport.Digests;
 import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
+import org.mozilla.relengapi.proxy.testsupport.FakeForwardProxy;
 import org.mozilla.relengapi.proxy.testsupport.FakeQueue;
 import org.mozilla.relengapi.proxy.testsupport.FakeTokenService;
 import org.mozilla.relengapi.proxy.testsupport.RecordedRequest;
@@ -32,6 +34,8 @@ import org.mozilla.relengapi.proxy.testsupport.TaskIds;
 abstract class WarDeploymentContract {
     static final String CONTEXT = "relengapi";
     static final String BROKEN = "broken";
+    /** Reaches the queue, the token service and tooltool by names that only the forward proxy resolves. */
+    static final String EGRESS = "egress";
     static final String BAD_ARGUMENT_LINE = "relengapi-proxy: --route nonsense: expected PREFIX=URL";
 
     static FakeQueue queue;
@@ -39,6 +43,9 @@ abstract class WarDeploymentContract {
     static EchoUpstream tooltool;
     static String issuingToken;
     static ServletContainer container;
+    static FakeForwardProxy forwardProxy;
+    /** The {@value #EGRESS} deployment's own, so that {@link #tokenService} holds the main deployment's tokens only. */
+    static FakeTokenService egressTokenService;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Starts the fakes and the container (made by {@code containerFactory}) with both deployments. */
@@ -54,12 +61,19 @@ abstract class WarDeploymentContract {
             + " --tokens-url " + tokenService.tokensUrl() + " --idle-timeout 60s";
         container.deploy(CONTEXT, common + " --route tooltool=" + tooltool.uri() + " -- " + TaskIds.TASK);
         container.deploy(BROKEN, common + " --route nonsense -- " + TaskIds.TASK);
-        container.start("/" + CONTEXT + "/__heartbeat__");
+        egressTokenService = FakeTokenService.start();
+        container.deploy(EGRESS, "--relengapi-token-file " + tokenFile
+            + " --root-url " + FakeForwardProxy.nameOnlyTheProxyKnows(queue.rootUrl(), "queue")
+            + " --tokens-url " + FakeForwardProxy.nameOnlyTheProxyKnows(egressTokenService.tokensUrl(), "tokens")
+            + " --route tooltool=" + FakeForwardProxy.nameOnlyTheProxyKnows(tooltool.uri(), "tooltool") + " -- " + TaskIds.TASK);
+        forwardProxy = FakeForwardProxy.start();
+        // The other deployments use loopback addresses, which are never proxied.
+        container.start("/" + CONTEXT + "/__heartbeat__", Map.of("HTTP_PROXY", forwardProxy.uri().toString(), "NO_PROXY", ""));
     }
 
     @AfterAll
     static void stopContainer() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {container, queue, tokenService, tooltool}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {container, queue, tokenService, tooltool, forwardProxy, egressTokenService}) {
             if (closeable != null) {
                 closeable.close();
             }
@@ -69,6 +83,8 @@ abstract class WarDeploymentContract {
         queue = null;
         tokenService = null;
         tooltool = null;
+        forwardProxy = null;
+        egressTokenService = null;
     }
 
     private HttpResponse<String> get(String path) throws Exception {
@@ -84,6 +100,19 @@ abstract class WarDeploymentContract {
         assertEquals("x=1", received.query());
         assertEquals("Bearer " + tokenService.issuedTokens().get(0), received.header("Authorization"));
         assertEquals("Bearer " + issuingToken, tokenService.requests().get(0).header("Authorization"));
+    }
+
+    @Test
+    void egressGoesThroughTheForwardProxyNamedInTheContainersEnvironment() throws Exception {
+        HttpResponse<String> response = get("/" + EGRESS + "/tooltool/through-the-forward-proxy");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("/through-the-forward-proxy", tooltool.lastRequest().rawPath());
+        assertEquals("Bearer " + egressTokenService.issuedTokens().get(0), tooltool.lastRequest().header("Authorization"));
+        List<String> seen = forwardProxy.seen().stream().map(FakeForwardProxy.Seen::requestLine).toList();
+        for (String expected : List.of("GET http://queue.egress.test:", "POST http://tokens.egress.test:",
+            "GET http://tooltool.egress.test:")) {
+            assertTrue(seen.stream().anyMatch(line -> line.startsWith(expected)), expected + " not in " + seen);
+        }
     }
 
     @Test
@@ -155,8 +184,10 @@ abstract class WarDeploymentContract {
         String log = container.log();
         assertTrue(log.contains("task " + TaskIds.TASK + ": permissions"), log);
         assertFalse(log.contains(issuingToken));
-        for (String token : tokenService.issuedTokens()) {
-            assertFalse(log.contains(token));
+        for (FakeTokenService service : List.of(tokenService, egressTokenService)) {
+            for (String token : service.issuedTokens()) {
+                assertFalse(log.contains(token));
+            }
         }
     }
 
