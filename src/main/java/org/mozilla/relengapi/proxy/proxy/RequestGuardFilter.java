@@ -23,8 +23,8 @@ public final class RequestGuardFilter extends HttpFilter {
     public static final String TARGET_ATTRIBUTE = RequestTarget.class.getName();
     private static final Set<String> REFUSED_METHODS = Set.of("CONNECT", "TRACE", "TRACK");
     /** Headers some frameworks read to replace the request line's method: an upstream could turn a GET into a TRACE. */
-    private static final List<String> METHOD_OVERRIDE_HEADERS = List.of("X-HTTP-Method-Override", "X-HTTP-Method",
-        "X-Method-Override");
+    private static final Set<String> METHOD_OVERRIDE_HEADERS = Set.of("x-http-method-override", "x-http-method",
+        "x-method-override");
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -33,10 +33,19 @@ public final class RequestGuardFilter extends HttpFilter {
         // Jetty's client upper-cases the method it forwards, so "trace" would leave as TRACE: compare ignoring case,
         // and refuse any method not written in upper case rather than let the client rewrite it.
         if (isRefusedMethod(method) || !method.equals(method.toUpperCase(Locale.ROOT))) {
+            // A CONNECT's tunnel bytes would follow on the same connection: they must not be read as a next request.
+            if ("CONNECT".equalsIgnoreCase(method)) {
+                response.setHeader("Connection", "close");
+            }
             methodNotAllowed(response, "this method is not forwarded by this proxy");
             return;
         }
-        for (String header : METHOD_OVERRIDE_HEADERS) {
+        for (String header : Collections.list(request.getHeaderNames())) {
+            // Underscored names are forwarded, and WSGI servers (RelengAPI is Flask) read X_HTTP_Method_Override as
+            // X-HTTP-Method-Override.
+            if (!METHOD_OVERRIDE_HEADERS.contains(header.replace('_', '-').toLowerCase(Locale.ROOT))) {
+                continue;
+            }
             for (String value : Collections.list(request.getHeaders(header))) {
                 if (listElements(value).stream().anyMatch(RequestGuardFilter::isRefusedMethod)) {
                     methodNotAllowed(response, "the method asked for in " + header + " is not forwarded by this proxy");

@@ -50,7 +50,7 @@ final class JsonErrorHandler extends ErrorHandler {
             body.addProperty("message", "refused: the path cannot be parsed (an encoded NUL, a malformed %-escape or .. above the root)");
         } else {
             body.addProperty("error", code == 414 ? "target_too_long" : code == 431 ? "headers_too_large"
-                : code >= 500 ? "server_error" : "bad_request");
+                : code == 404 ? "not_found" : code >= 500 ? "server_error" : "bad_request");
             body.addProperty("message", message == null ? "refused" : message);
         }
         writer.write(body.toString());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -104,7 +105,8 @@ class HostileRequestTest {
             Arguments.of("track /tooltool/x HTTP/1.1", 405, "method_not_allowed"),
             Arguments.of("connect /tooltool/x HTTP/1.1", 405, "method_not_allowed"),
             Arguments.of("get /tooltool/x HTTP/1.1", 405, "method_not_allowed"),
-            Arguments.of("TRACE * HTTP/1.1", 400, "bad_request"));
+            Arguments.of("TRACE * HTTP/1.1", 400, "bad_request"),
+            Arguments.of("OPTIONS * HTTP/1.1", 404, "not_found"));
     }
 
     @ParameterizedTest
@@ -131,7 +133,9 @@ class HostileRequestTest {
             Arguments.of("X-HTTP-Method-Override", "GET, TRACE"),
             Arguments.of("X-HTTP-Method", "TRACK"),
             Arguments.of("x-method-override", " Connect "),
-            Arguments.of("X-Method-Override", "track"));
+            Arguments.of("X-Method-Override", "track"),
+            Arguments.of("X_HTTP_Method_Override", "TRACE"),
+            Arguments.of("x_method-override", "trace"));
     }
 
     @ParameterizedTest
@@ -140,6 +144,17 @@ class HostileRequestTest {
         RawHttp.Response response = send("GET /tooltool/x HTTP/1.1", header + ": " + value);
         assertEquals(405, response.status(), response.text());
         assertJsonRefusal("method_not_allowed", response);
+        assertNoUpstreamReached();
+    }
+
+    @Test
+    void bytesAfterARefusedConnectAreNotReadAsANextRequest() throws Exception {
+        // No Connection: close from the client: the proxy must end the connection itself, as a tunnel would follow.
+        // Reading until it does (a SocketTimeoutException when it never does) also lets a wrongly proxied GET arrive.
+        RawHttp.Ended ended = RawHttp.sendUntilEnded(proxy.port(), "CONNECT evil.invalid:443 HTTP/1.1\r\n"
+            + "Host: evil.invalid:443\r\n\r\nGET /tooltool/smuggled HTTP/1.1\r\nHost: relengapi\r\n\r\n", Duration.ofSeconds(20));
+        assertTrue(ended.text().startsWith("HTTP/1.1 405 "), ended.text());
+        assertEquals(1, ended.text().split("HTTP/1.1 ", -1).length - 1, ended.text());
         assertNoUpstreamReached();
     }
 
