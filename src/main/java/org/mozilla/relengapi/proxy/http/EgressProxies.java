@@ -227,12 +227,17 @@ public final class EgressProxies {
                 int colon = userInfo.indexOf(':');
                 String rawUser = colon < 0 ? userInfo : userInfo.substring(0, colon);
                 String rawPassword = colon < 0 ? "" : userInfo.substring(colon + 1);
-                user = Optional.of(URLDecoder.decode(rawUser, StandardCharsets.UTF_8));
-                String decoded = URLDecoder.decode(rawPassword, StandardCharsets.UTF_8);
+                user = Optional.of(percentDecode(rawUser));
+                String decoded = percentDecode(rawPassword);
                 password = decoded.isEmpty() ? Optional.empty() : Optional.of(new Secret(decoded));
             }
             String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
             return new ForwardProxy(host, uri.getPort() >= 0 ? uri.getPort() : 80, user, password);
+        }
+
+        /** Undoes %XX only: a '+' in a URL's user information is a plus, not the space of a form's encoding. */
+        private static String percentDecode(String raw) {
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
         }
 
         /** {@code Basic base64(user:password)}, when the URL carried credentials. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,14 @@ class EgressProxiesTest {
         assertEquals(Optional.of("http://override:9"), proxies.proxyFor(URI.create("https://q.example/")).map(Object::toString));
         assertEquals(Optional.of("http://override:9"), proxies.proxyFor(URI.create("http://q.example/")).map(Object::toString));
         assertTrue(proxies.proxyFor(URI.create("https://d.example/")).isEmpty());
+    }
+
+    @Test
+    void aPlusInTheCredentialsIsAPlusNotASpace() {
+        EgressProxies proxies = EgressProxies.fromEnvironment(Map.of("HTTP_PROXY", "http://alice:pa+ss@proxy.example:3128"));
+        EgressProxies.ForwardProxy proxy = proxies.proxyFor(URI.create("http://q.example/")).orElseThrow();
+        String expected = "Basic " + java.util.Base64.getEncoder().encodeToString("alice:pa+ss".getBytes(StandardCharsets.UTF_8));
+        assertEquals(Optional.of(expected), proxy.basicAuthorization());
     }
 
     @Test
