@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpField;
@@ -20,6 +21,9 @@ import org.eclipse.jetty.http.HttpHeader;
  * a JSON-valued header (and every later one). Chunked trailers are forwarded to HTTP/1.1 clients that accept them.
  */
 final class HeaderForwarding {
+    private static final Set<String> NEVER_IN_TRAILERS = Set.of("content-length", "content-type", "content-encoding",
+        "content-range", "host", "authorization", "set-cookie", "www-authenticate", "location", "cache-control",
+        "expires", "date", "age", "vary", "retry-after");
     private final ClientExchange exchange;
 
     HeaderForwarding(ClientExchange exchange) {
@@ -72,12 +76,20 @@ final class HeaderForwarding {
         return false;
     }
 
-    /** The servlet API takes trailers as a map: repeated names are joined into one line, as RFC 9110 §5.3 allows. */
+    /**
+     * The servlet API takes trailers as a map: repeated names are joined into one line, as RFC 9110 §5.3 allows.
+     * Hop-by-hop fields and those a trailer may never carry (RFC 9110 §6.5.1: framing, routing, authentication,
+     * content metadata) are dropped, so a trailer cannot reframe or re-describe the message or set a cookie.
+     */
     private static Map<String, String> trailers(HttpFields upstreamTrailers) {
         Map<String, String> trailers = new LinkedHashMap<>();
         if (upstreamTrailers != null) {
+            HopByHopHeaders hopByHop = HopByHopHeaders.forConnectionValues(upstreamTrailers.getValuesList(HttpHeader.CONNECTION));
             for (HttpField field : upstreamTrailers) {
-                trailers.merge(field.getName(), field.getValue(), (first, next) -> first + ", " + next);
+                if (!hopByHop.contains(field.getName())
+                    && !NEVER_IN_TRAILERS.contains(field.getName().toLowerCase(Locale.ROOT))) {
+                    trailers.merge(field.getName(), field.getValue(), (first, next) -> first + ", " + next);
+                }
             }
         }
         return trailers;

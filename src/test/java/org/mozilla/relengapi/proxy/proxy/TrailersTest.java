@@ -19,7 +19,8 @@ class TrailersTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = ScriptedUpstream.answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n"
-            + "2\r\nok\r\n0\r\nX-Checksum: sha256=\"abc\"\r\n\r\n");
+            + "2\r\nok\r\n0\r\nContent-Length: 99\r\nSet-Cookie: evil=1\r\nKeep-Alive: timeout=5\r\n"
+            + "X-Checksum: sha256=\"abc\"\r\n\r\n");
         proxy = ProxyUnderTest.builder().routes().route("raw", upstream.uri()).start().awaitToken();
     }
 
@@ -35,6 +36,15 @@ class TrailersTest {
         assertEquals(200, response.status());
         assertTrue(response.body().endsWith("\r\nok\r\n0\r\nX-Checksum: sha256=\"abc\"\r\n\r\n"), response.text());
         assertTrue(upstream.lastRequestHead().contains("\r\nTE: trailers"), "the upstream is told trailers are welcome");
+    }
+
+    @Test
+    void trailersThatWouldReframeTheMessageOrSetACookieAreDropped() throws Exception {
+        RawHttp.Response response = RawHttp.send(proxy.port(), "GET /raw/x HTTP/1.1\r\nHost: relengapi\r\nTE: trailers\r\n\r\n");
+        assertEquals(200, response.status());
+        for (String dropped : new String[] {"Content-Length: 99", "Set-Cookie", "Keep-Alive"}) {
+            assertFalse(response.text().contains(dropped), response.text());
+        }
     }
 
     @Test
