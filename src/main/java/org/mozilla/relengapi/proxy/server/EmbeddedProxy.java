@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -31,6 +32,12 @@ public final class EmbeddedProxy implements AutoCloseable {
     public static final Duration HEADER_DEADLINE = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedProxy.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /**
+     * Every path Jetty can parse goes on to RequestGuardFilter, which refuses the unsafe ones itself so that each
+     * refusal has the same JSON shape, and forwards the others as sent (%25, %E9 included). USER_INFO is no path.
+     */
+    static final UriCompliance PATHS_AS_SENT =
+        UriCompliance.from(EnumSet.complementOf(EnumSet.of(UriCompliance.Violation.USER_INFO)));
 
     private final Server server;
     private final ServerConnector connector;
@@ -69,9 +76,7 @@ public final class EmbeddedProxy implements AutoCloseable {
         // Request headers go upstream as the client sent them; Jetty's parser would otherwise swap a known value for
         // its cached spelling when they differ only in case ("charset=UTF-8" for "charset=utf-8").
         http.setHeaderCacheCaseSensitive(true);
-        // Every path Jetty can parse goes on to RequestGuardFilter, which refuses the unsafe ones itself so that each
-        // refusal has the same JSON shape, and forwards the others as sent (%25, %E9 included). USER_INFO is no path.
-        http.setUriCompliance(UriCompliance.from(java.util.EnumSet.complementOf(java.util.EnumSet.of(UriCompliance.Violation.USER_INFO))));
+        http.setUriCompliance(PATHS_AS_SENT);
         ServerConnector connector = new ServerConnector(server, new HeaderDeadlineConnectionFactory(http, HEADER_DEADLINE));
         connector.setHost(config.bind());
         connector.setPort(config.port());

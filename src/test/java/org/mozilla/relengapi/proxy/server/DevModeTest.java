@@ -58,6 +58,19 @@ class DevModeTest {
     }
 
     @Test
+    void theEchoesShowPathsForwardedAsSentWithAPercentSignOrANonUtf8Byte() throws Exception {
+        Launcher.Started started = startDev();
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                started.proxy().uri().resolve("/tooltool/100%25/caf%E9")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals("application/json", response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        } finally {
+            started.proxy().close();
+        }
+    }
+
+    @Test
     void itPrintsWhatItStarted() {
         Launcher.Started started = startDev();
         try {
