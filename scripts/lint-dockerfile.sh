@@ -17,9 +17,10 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 if [ ! -x "$tools/node_modules/.bin/dockerfilelint" ]; then
   mkdir -p "$tools"
-  if ! npm install --prefix "$tools" --no-audit --no-fund --no-save --silent "$linter" >/dev/null 2>&1; then
-    echo "lint-dockerfile: skipped: cannot install $linter from the npm registry"
+  # Bounded: a registry that never answers must not hang the build that runs this.
+  if ! timeout 180 npm install --prefix "$tools" --no-audit --no-fund --no-save --silent "$linter" >/dev/null 2>&1; then
+    echo "lint-dockerfile: skipped: cannot install $linter from the npm registry within 180 s"
     exit 0
   fi
 fi
-"$tools/node_modules/.bin/dockerfilelint" "$dockerfile"
+timeout 120 "$tools/node_modules/.bin/dockerfilelint" "$dockerfile"
