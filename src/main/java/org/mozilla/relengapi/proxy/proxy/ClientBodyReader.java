@@ -50,6 +50,12 @@ final class ClientBodyReader implements ReadListener {
         public long getLength() {
             return length;
         }
+
+        /** None of its own (the client's Content-Type line, if any, is copied with the other headers). */
+        @Override
+        public String getContentType() {
+            return null;
+        }
     }
 
     /** Starts reading: the container calls back as soon as the client's bytes are there. */

@@ -54,6 +54,14 @@ class RequestHeadersTest {
     }
 
     @Test
+    void aBodyWithoutContentTypeGetsNoneAdded() throws Exception {
+        RawHttp.Response response = RawHttp.send(proxy.port(),
+            "POST /raw/x HTTP/1.1\r\nHost: relengapi\r\nContent-Length: 5\r\n\r\nhello");
+        assertEquals(200, response.status(), response.text());
+        assertEquals(List.of(), named(Arrays.asList(upstream.lastRequestHead().split("\r\n")), "Content-Type"));
+    }
+
+    @Test
     void hopByHopHeadersAndThoseNamedInConnectionAreDropped() throws Exception {
         List<String> received = receivedUpstream(List.of("Connection: X-Hop", "X-Hop: gone", "Keep-Alive: timeout=5",
             "Proxy-Authorization: Basic eDp5", "Proxy-Other: gone", "Trailers: x", "X-Kept: yes"));
