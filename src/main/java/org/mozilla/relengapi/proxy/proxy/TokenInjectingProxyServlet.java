@@ -289,7 +289,15 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
         // Jetty's parser otherwise hands out its cached copy of a header it knows when the value matches but for
         // case: "Content-Type: text/plain; charset=UTF-8" would reach the client as "charset=utf-8".
         transport.setHeaderCacheCaseSensitive(true);
-        return new HttpClient(transport);
+        HttpClient client = new HttpClient(transport);
+        // Upstream bytes are read into heap buffers, which ProxyServlet hands to onResponseContent as they are. From
+        // a direct buffer it copies each chunk into a new byte[] and keeps both until the client has the bytes: a
+        // stalled download held 64 KiB of heap and 64 KiB of direct memory, and every byte proxied was garbage.
+        client.setUseInputDirectByteBuffers(false);
+        // A body the client sent without a Content-Type goes up without one: neither the body (ClientBodyReader) nor
+        // the client adds application/octet-stream.
+        client.setDefaultRequestContentType(null);
+        return client;
     }
 
     @Override
