@@ -2,9 +2,6 @@ package org.mozilla.relengapi.proxy.proxy;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.net.StandardSocketOptions;
-import java.nio.channels.NetworkChannel;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,8 +10,6 @@ import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The client's exchange in the proxy's own embedded Jetty, through the server's own objects: header lines exactly
@@ -23,8 +18,6 @@ import org.slf4j.LoggerFactory;
  * web applications.
  */
 final class EmbeddedJettyExchange implements ClientExchange {
-    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedJettyExchange.class);
-
     @Override
     public HttpFields requestFields(HttpServletRequest request) {
         return ServletContextRequest.getServletContextRequest(request).getHeaders();
@@ -51,14 +44,7 @@ final class EmbeddedJettyExchange implements ClientExchange {
 
     @Override
     public void resetOnClose(HttpServletRequest request) {
-        Object transport = ServletContextRequest.getServletContextRequest(request).getConnectionMetaData().getConnection()
-            .getEndPoint().getTransport();
-        if (transport instanceof NetworkChannel channel) {
-            try {
-                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-            } catch (IOException | UnsupportedOperationException e) {
-                LOG.debug("cannot make the client's connection reset on close", e);
-            }
-        }
+        AbortiveClose.arm(ServletContextRequest.getServletContextRequest(request).getConnectionMetaData().getConnection()
+            .getEndPoint());
     }
 }

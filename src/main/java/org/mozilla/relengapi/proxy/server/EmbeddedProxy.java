@@ -1,10 +1,7 @@
 package org.mozilla.relengapi.proxy.server;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.StandardSocketOptions;
 import java.net.URI;
-import java.nio.channels.SocketChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -22,6 +19,7 @@ import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 import org.mozilla.relengapi.proxy.http.Failures;
+import org.mozilla.relengapi.proxy.proxy.AbortiveClose;
 import org.mozilla.relengapi.proxy.proxy.StopCutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,13 +174,7 @@ public final class EmbeddedProxy implements AutoCloseable {
      */
     private void resetClientConnections() {
         for (EndPoint endPoint : connector.getConnectedEndPoints()) {
-            if (endPoint.getTransport() instanceof SocketChannel channel) {
-                try {
-                    channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-                } catch (IOException e) {
-                    // Already closed by the client: there is nothing left to reset.
-                }
-            }
+            AbortiveClose.arm(endPoint);
             endPoint.close(new StopCutException());
         }
     }
