@@ -36,7 +36,7 @@ final class HeaderForwarding {
      */
     void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
         HttpFields received = exchange.requestFields(clientRequest);
-        HopByHopHeaders hopByHop = HopByHopHeaders.forConnectionValues(received.getValuesList(HttpHeader.CONNECTION));
+        HopByHopHeaders hopByHop = HopByHopHeaders.of(received);
         HttpFields.Mutable forwarded = HttpFields.build();
         for (HttpField field : received) {
             if (field.getHeader() != HttpHeader.HOST && !hopByHop.contains(field.getName())) {
@@ -52,7 +52,7 @@ final class HeaderForwarding {
     /** Gives the client's response the upstream's end-to-end header lines, and its trailers if the client takes them. */
     void copyResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
         HttpFields received = serverResponse.getHeaders();
-        HopByHopHeaders hopByHop = HopByHopHeaders.forConnectionValues(received.getValuesList(HttpHeader.CONNECTION));
+        HopByHopHeaders hopByHop = HopByHopHeaders.of(received);
         List<HttpField> forwarded = received.stream().filter(field -> !hopByHop.contains(field.getName())).toList();
         exchange.setResponseFields(clientRequest, proxyResponse, forwarded);
         if (acceptsTrailers(clientRequest) && !received.contains(HttpHeader.CONTENT_LENGTH)) {
@@ -84,7 +84,7 @@ final class HeaderForwarding {
     private static Map<String, String> trailers(HttpFields upstreamTrailers) {
         Map<String, String> trailers = new LinkedHashMap<>();
         if (upstreamTrailers != null) {
-            HopByHopHeaders hopByHop = HopByHopHeaders.forConnectionValues(upstreamTrailers.getValuesList(HttpHeader.CONNECTION));
+            HopByHopHeaders hopByHop = HopByHopHeaders.of(upstreamTrailers);
             for (HttpField field : upstreamTrailers) {
                 if (!hopByHop.contains(field.getName())
                     && !NEVER_IN_TRAILERS.contains(field.getName().toLowerCase(Locale.ROOT))) {

@@ -3,6 +3,8 @@ package org.mozilla.relengapi.proxy.proxy;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * The headers of one message that belong to its connection, not to the message (RFC 9110 §7.6.1), and are never
@@ -20,10 +22,10 @@ final class HopByHopHeaders {
         this.namedInConnection = namedInConnection;
     }
 
-    /** For a message whose {@code Connection} header lines have these values (none: an empty list). */
-    static HopByHopHeaders forConnectionValues(Iterable<String> connectionValues) {
+    /** For a message with these header (or trailer) lines: its {@code Connection} lines name the extra ones. */
+    static HopByHopHeaders of(HttpFields fields) {
         Set<String> named = new HashSet<>();
-        for (String value : connectionValues) {
+        for (String value : fields.getValuesList(HttpHeader.CONNECTION)) {
             for (String token : value.split(",")) {
                 named.add(token.trim().toLowerCase(Locale.ROOT));
             }
