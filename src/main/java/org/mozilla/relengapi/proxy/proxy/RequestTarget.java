@@ -14,6 +14,8 @@ import java.util.List;
 public final class RequestTarget {
     /** RFC 3986 pchar less {@code ;} (refused) and {@code %} (checked as an escape): what a segment may hold raw. */
     private static final String PATH_PUNCTUATION = "-._~!$&'()*+,=:@";
+    /** RFC 3986 query: a path's characters, and {@code ;}, {@code /} and {@code ?}. */
+    private static final String QUERY_PUNCTUATION = PATH_PUNCTUATION + ";/?";
     /** What Jetty's parser makes of bytes that are not UTF-8: the original bytes are lost, so nothing can be forwarded. */
     private static final char REPLACEMENT = '\uFFFD';
 
@@ -120,7 +122,7 @@ public final class RequestTarget {
                 escapedByte(raw, i);
                 out.append(raw, i, i + 3);
                 i += 2;
-            } else if (c < 0x80 && (isLetterOrDigit(c) || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0)) {
+            } else if (c < 0x80 && (isLetterOrDigit(c) || QUERY_PUNCTUATION.indexOf(c) >= 0)) {
                 out.append(c);
             } else if (c == REPLACEMENT) {
                 throw new InvalidPathException("raw bytes that are not UTF-8 in the query; percent-encode them");
