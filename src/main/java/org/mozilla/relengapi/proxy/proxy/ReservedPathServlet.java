@@ -17,6 +17,11 @@ public abstract class ReservedPathServlet extends HttpServlet {
         String method = request.getMethod();
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             response.setHeader("Allow", "GET, HEAD");
+            if (request.getContentLengthLong() != 0) {
+                // The body is left unread, and may still be arriving: the connection cannot carry a next request. Said
+                // in the answer, so that a client does not reuse a connection the server is about to close.
+                response.setHeader("Connection", "close");
+            }
             JsonResponses.error(response, 405, "method_not_allowed", request.getServletPath() + " answers GET and HEAD only");
             return;
         }

@@ -65,6 +65,8 @@ class DockerflowTest {
                     .method(method, java.net.http.HttpRequest.BodyPublishers.ofString("x")));
                 assertEquals(405, response.statusCode(), method);
                 assertEquals("GET, HEAD", response.headers().firstValue("Allow").orElse(""));
+                // Its body is left unread: the client is told not to send another request on this connection.
+                assertEquals("close", response.headers().firstValue("Connection").orElse(""), method);
             }
         }
     }
