@@ -23,11 +23,11 @@ class DockerfileTest {
     private static String entrypoint() throws IOException {
         Matcher m = Pattern.compile("ENTRYPOINT \\[(.*?)]", Pattern.DOTALL).matcher(dockerfile());
         assertTrue(m.find(), "an ENTRYPOINT in exec form");
-        return m.group(1).replaceAll("\\\\\\n", " ");
+        return m.group(1).replaceAll(" *\\\\\\n\\s*", " ");
     }
 
     @Test
-    void theArchiveIsMadeWithTheJvmFlagsAndJarPathTheImageRunsWith() throws IOException {
+    void theAotCacheIsMadeWithTheJvmFlagsAndJarPathTheImageRunsWith() throws IOException {
         String script = Files.readString(Path.of("scripts/make-runtime.sh"));
         assertTrue(script.contains("java_flags=(\"@$(cd \"$(dirname \"$0\")\" && pwd)/jvm.options\")"), "the script uses jvm.options");
         assertTrue(dockerfile().contains("COPY scripts/make-runtime.sh scripts/jvm.options /tmp/\n"), "beside the script");
@@ -35,7 +35,17 @@ class DockerfileTest {
         assertTrue(entrypoint().startsWith("\"/opt/relengapi-proxy/runtime/bin/java\", \"@/app/jvm.options\","), entrypoint());
         assertTrue(dockerfile().contains("RUN bash /tmp/make-runtime.sh /app/relengapi-proxy.jar /opt/relengapi-proxy"));
         assertTrue(entrypoint().contains("\"-jar\", \"/app/relengapi-proxy.jar\""));
-        assertTrue(entrypoint().contains("\"-XX:SharedArchiveFile=/opt/relengapi-proxy/app.jsa\""));
+        assertTrue(dockerfile().contains("COPY --from=runtime /opt/relengapi-proxy/app.aot /opt/relengapi-proxy/app.aot\n"));
+        assertTrue(entrypoint().contains("\"@/app/jvm.options\", \"-XX:AOTCache=/opt/relengapi-proxy/app.aot\", "
+            + "\"-jar\", \"/app/relengapi-proxy.jar\""), entrypoint());
+    }
+
+    @Test
+    void buildsWithJava25AndTrainsTheAotCacheForTheJarItRuns() throws IOException {
+        assertTrue(dockerfile().contains("\nFROM maven:3.9-eclipse-temurin-25 AS build\n"));
+        assertTrue(dockerfile().contains("\nFROM eclipse-temurin:25-jdk AS runtime\n"));
+        assertTrue(dockerfile().contains("COPY --from=build /src/target/relengapi-proxy.jar /app/relengapi-proxy.jar\n"));
+        assertTrue(Files.readString(Path.of("scripts/make-runtime.sh")).contains("-XX:AOTCacheOutput=\"$out/app.aot\""));
     }
 
     @Test

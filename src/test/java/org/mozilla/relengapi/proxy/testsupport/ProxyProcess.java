@@ -16,8 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The real jar (target/relengapi-proxy.jar, built by `mvn package`) run as a separate process; also any other
- * process a test runs (a servlet container), with stdout and stderr captured.
+ * The real jar (target/relengapi-proxy.jar, built by `mvn package`) run as a separate process on Java 25; also any
+ * other process a test runs (a servlet container), with stdout and stderr captured.
  */
 public final class ProxyProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+)");
@@ -53,8 +53,9 @@ public final class ProxyProcess implements AutoCloseable {
         return start(List.of(), args);
     }
 
+    /** The jar on Java 25, as the image runs it (skips the test where there is no JDK 25, see {@link Java25}). */
     public static ProxyProcess start(List<String> jvmOptions, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(List.of(Java25.java().toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar().toString()));
         command.addAll(args);
