@@ -77,11 +77,11 @@ scripts/make-runtime.sh "$work/relengapi-proxy.jar" "$work/jvm" >/dev/null
 if [[ -n "$profile" ]]; then
   mkdir -p "$profile" && profile=$(cd "$profile" && pwd)
   # The trimmed runtime has no jcmd: the full JDK 25 is found the way make-runtime.sh finds it.
-  major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
-  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/jcmd" && $(major "$JAVA_HOME") -ge 25 ]]; then
+  feature_version() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null; }
+  if [[ -n "${JAVA_HOME:-}" && "$(feature_version "$JAVA_HOME")" -ge 25 ]]; then
     jdk=$JAVA_HOME
   else
-    jdk=$(ls -d /usr/lib/jvm/temurin-2[5-9]* 2>/dev/null | sort -V | tail -n 1)
+    jdk=$(find /usr/lib/jvm -maxdepth 1 -name 'temurin-2[5-9]*' 2>/dev/null | sort -V | tail -n 1)
   fi
   [[ -n "$jdk" && -x "$jdk/bin/jcmd" ]] || { echo "bench: --profile needs a JDK 25 (JAVA_HOME or /usr/lib/jvm/temurin-25*)" >&2; exit 1; }
   mvn -B -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.1:jar:linux-x64 -DoutputDirectory="$work/ap"
