@@ -22,7 +22,7 @@
 # nginx (proxy_set_header Authorization, upstream keep-alive), Go (httputil.ReverseProxy, as the original) and
 # relengapi-proxy (the jlink'd Java 25 runtime and AOT cache of scripts/make-runtime.sh, the JVM flags of
 # scripts/jvm.options: as the Docker image runs it). Every process it starts, it stops. Needs about 3 GiB free under
-# $TMPDIR and 7 minutes.
+# $TMPDIR and 5 minutes (2 cores, defaults).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$(pwd)
