@@ -20,6 +20,7 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -45,6 +46,8 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     private static final String TOKEN_ATTRIBUTE = TemporaryToken.class.getName();
     private static final String WAITED_ATTRIBUTE = TokenInjectingProxyServlet.class.getName() + ".waited";
     private static final String WRITER_ATTRIBUTE = ClientResponseWriter.class.getName();
+    /** The upstream client's read buffer, its responseBufferSize init-param (ProxyContextListener). */
+    private static final int LARGEST_POOLED_BUFFER = 65536;
     private static final String CLIENT_FAILED_ATTRIBUTE = TokenInjectingProxyServlet.class.getName() + ".clientFailed";
 
     private final Route route;
@@ -306,6 +309,11 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
         SslContextFactory.Client tls = new SslContextFactory.Client();
         tls.setSslContext(sslContext);
         connector.setSslContextFactory(tls);
+        // Jetty's client otherwise keeps only maxThreads/2 buffers of a size: with more upstream connections busy than
+        // that, every answer beyond read into a fresh 64 KiB buffer, dropped after use, and that garbage, promoted in
+        // bulk, grew a 64-connection load's heap to its ceiling. The pool's own memory cap (an eighth of the heap)
+        // still bounds what it keeps.
+        connector.setByteBufferPool(new ArrayByteBufferPool(0, 2048, LARGEST_POOLED_BUFFER, Integer.MAX_VALUE));
         return connector;
     }
 }

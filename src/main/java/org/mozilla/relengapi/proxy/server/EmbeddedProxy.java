@@ -30,6 +30,8 @@ public final class EmbeddedProxy implements AutoCloseable {
     public static final Duration HEADER_DEADLINE = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedProxy.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final int MAX_THREADS = 32;
+    private static final int MIN_THREADS = 4;
     /**
      * Every path Jetty can parse goes on to RequestGuardFilter, which refuses the unsafe ones itself so that each
      * refusal has the same JSON shape, and forwards the others as sent (%25, %E9 included). USER_INFO is no path.
@@ -61,7 +63,10 @@ public final class EmbeddedProxy implements AutoCloseable {
      * {@code --dev} stack) is stopped with the proxy.
      */
     public static EmbeddedProxy start(ProxyConfig config, Clock clock, PrintStream accessLog, LifeCycle companion) {
-        QueuedThreadPool threads = new QueuedThreadPool();
+        // Threads only run work: client and upstream I/O is non-blocking and a request waiting for its token holds
+        // none, so a pool sized for a sidecar's two cores serves thousands of slow transfers (Jetty's default of 200
+        // threads cost ~7 MiB of stacks under load and no speed).
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName("proxy");
         Server server = new Server(threads);
         if (companion != null) {
