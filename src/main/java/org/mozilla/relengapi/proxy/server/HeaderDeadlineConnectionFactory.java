@@ -2,7 +2,6 @@ package org.mozilla.relengapi.proxy.server;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
@@ -19,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * slowloris client (headers trickled a byte at a time) would hold its connection for as long as it likes.
  *
  * <p>The clock starts when the connection opens (for the first request) and, on a kept-alive connection, when the
- * first bytes of the next request arrive; a kept-alive connection that sends nothing is left to the idle timeout.
+ * first bytes of the next request arrive; a kept-alive connection that sends nothing is left to the idle timeout. It
+ * stops as the parser completes the headers: a request being handled is never cut, however long it takes.
  */
 final class HeaderDeadlineConnectionFactory extends HttpConnectionFactory {
     private static final Logger LOG = LoggerFactory.getLogger(HeaderDeadlineConnectionFactory.class);
@@ -42,9 +42,12 @@ final class HeaderDeadlineConnectionFactory extends HttpConnectionFactory {
 
     private final class HeaderDeadlineConnection extends HttpConnection {
         private final Scheduler scheduler;
+        // Guarded by this. Only the parser's events (and open and close) start and stop the clock: Jetty's own state,
+        // read from another thread, may already be that of a request whose headers are complete and whose handling
+        // must not be cut, however long it waits (e.g. for a token).
         private Scheduler.Task clock;
-        // Jetty counts a request when its headers are complete: the timed request is done once this has moved on.
-        private long requestsWhenStarted;
+        private long clocksStarted;
+        private boolean anyHeadersComplete;
 
         HeaderDeadlineConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint) {
             super(configuration, connector, endPoint);
@@ -54,34 +57,64 @@ final class HeaderDeadlineConnectionFactory extends HttpConnectionFactory {
         @Override
         public void onOpen() {
             super.onOpen();
-            startClock();
-        }
-
-        @Override
-        public void onFillable() {
-            super.onFillable();
-            HttpParser parser = getParser();
-            if (parser.inHeaderState() && !parser.isStart()) {
-                synchronized (this) {
-                    if (clock == null || requestsWhenStarted != getMessagesIn()) {
-                        startClock();
-                    }
+            // Reading began in super.onOpen(): on a loaded machine another thread may already have begun the first
+            // request (and started the clock) or completed its headers (and stopped it).
+            synchronized (this) {
+                if (clock == null && !anyHeadersComplete) {
+                    startClock();
                 }
             }
         }
 
-        private synchronized void startClock() {
-            if (clock != null) {
-                clock.cancel();
-            }
-            long requests = getMessagesIn();
-            requestsWhenStarted = requests;
-            clock = scheduler.schedule(() -> expire(requests), deadline.toMillis(), TimeUnit.MILLISECONDS);
+        // HttpConnection's constructor calls this before the fields above are set; the handler uses them only once
+        // parsing begins.
+        @Override
+        protected RequestHandler newRequestHandler() {
+            return new RequestHandler() {
+                @Override
+                public void messageBegin() {
+                    super.messageBegin();
+                    // Jetty also calls this when it finds nothing to read between requests.
+                    if (!isRequestBufferEmpty()) {
+                        requestBegins();
+                    }
+                }
+
+                @Override
+                public boolean headerComplete() {
+                    headersComplete();
+                    return super.headerComplete();
+                }
+            };
         }
 
-        private void expire(long requests) {
+        private synchronized void requestBegins() {
+            if (clock == null) {
+                startClock();
+            }
+        }
+
+        private synchronized void headersComplete() {
+            anyHeadersComplete = true;
+            stopClock();
+        }
+
+        private synchronized void startClock() {
+            long started = ++clocksStarted;
+            clock = scheduler.schedule(() -> expire(started), deadline.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private synchronized void stopClock() {
+            if (clock != null) {
+                clock.cancel();
+                clock = null;
+            }
+        }
+
+        private void expire(long started) {
             synchronized (this) {
-                if (getMessagesIn() != requests || requestsWhenStarted != requests) {
+                // A clock stopped as it fired, or stopped and since started again, has nothing to say.
+                if (clock == null || started != clocksStarted) {
                     return;
                 }
                 clock = null;
@@ -92,12 +125,7 @@ final class HeaderDeadlineConnectionFactory extends HttpConnectionFactory {
 
         @Override
         public void onClose(Throwable cause) {
-            synchronized (this) {
-                if (clock != null) {
-                    clock.cancel();
-                    clock = null;
-                }
-            }
+            stopClock();
             super.onClose(cause);
         }
     }
