@@ -75,7 +75,7 @@ java_flags=("@$(cd "$(dirname "$0")" && pwd)/jvm.options")
 await() {
   local log=$1 expression=$2 pid=$3 found
   for _ in $(seq 1 600); do
-    found=$(sed -n "$expression" "$log" | head -n 1)
+    found=$(sed -n "$expression" "$log" 2>/dev/null | head -n 1)
     [[ -n "$found" ]] && { echo "$found"; return 0; }
     kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.1
@@ -87,7 +87,9 @@ await() {
 #    upstream (it prints their URLs), and jwebserver serving a toolchain-sized file.
 "$jdk/bin/java" -jar "$jar" --dev -p 0 >"$work/dev.log" 2>&1 &
 pids+=($!)
-queue=$(await "$work/dev.log" 's/^  queue  *\(http:[^ ]*\).*/\1/p' $!) || fail "the --dev stack did not start:" "$work/dev.log"
+# Its description ends with the proxy's own line: once that is there, the lines before it are too.
+await "$work/dev.log" 's/^  proxy  *\(http:[^ ]*\).*/\1/p' $! >/dev/null || fail "the --dev stack did not start:" "$work/dev.log"
+queue=$(sed -n 's/^  queue  *\(http:[^ ]*\).*/\1/p' "$work/dev.log")
 task=$(sed -n 's/^  queue .*(task \([^,]*\),.*/\1/p' "$work/dev.log")
 tokens=$(sed -n 's/^  token issuer  *\(http:[^ ]*\).*/\1/p' "$work/dev.log")
 tooltool=$(sed -n 's|^  upstream  */tooltool/ -> \(http:[^ ]*\).*|\1|p' "$work/dev.log")
@@ -102,6 +104,8 @@ printf 'make-runtime-issuing-token\n' >"$work/issuing.token"
 # Starts the proxy as production runs it, on the trimmed runtime with the image's flags plus the given ones; sets
 # proxy_pid and proxy_port.
 start_proxy() {
+  # A fresh log each time: the previous run's "listening on" line must not be read as this one's.
+  : >"$work/proxy.log"
   "$out/runtime/bin/java" "${java_flags[@]}" "$@" -jar "$jar" --bind 127.0.0.1 -p 0 --root-url "$queue" \
     --tokens-url "$tokens" --relengapi-token-file "$work/issuing.token" \
     --route "tooltool=$tooltool" --route "files=http://127.0.0.1:$files_port/" -- "$task" >"$work/proxy.log" 2>&1 &
@@ -114,6 +118,8 @@ start_proxy() {
 stop_proxy() {
   kill -TERM "$proxy_pid"
   wait "$proxy_pid" || fail "the proxy did not stop cleanly:" "$work/proxy.log"
+  local i
+  for i in "${!pids[@]}"; do [[ "${pids[$i]}" != "$proxy_pid" ]] || unset 'pids[i]'; done
 }
 
 # One HTTP/1.1 request: METHOD PATH [close|keep] [BODY].

@@ -102,6 +102,8 @@ public final class ProxyProcess implements AutoCloseable {
     /** Runs to completion and returns the exit status. */
     public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            // A script (make-runtime.sh) killed outright runs no EXIT trap: what it started goes too.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             throw new AssertionError("the proxy did not exit within " + timeout + "; stderr:\n" + stderr());
         }
