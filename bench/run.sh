@@ -11,8 +11,9 @@
 # --starts      start-ups timed per peer (default 11)
 # --jar         the runnable jar to measure (default target/relengapi-proxy.jar, built with Maven when missing)
 # --java-flags  JVM flags appended to scripts/jvm.options for relengapi-proxy, to try a flag without editing it. A
-#               flag the AOT cache was not trained with (GC, heap, object headers) makes the JVM run without the
-#               cache; the bench then says so.
+#               flag the AOT cache was not trained with may make the JVM run without the cache (seen with
+#               -XX:+UseCompactObjectHeaders; the bench then says so) or refuse to start (a heap too small for the
+#               cache's archived objects); to try GC or heap flags, edit jvm.options, which make-runtime.sh trains with.
 # --profile     after relengapi-proxy's measured runs, one more 64-connection run under async-profiler (CPU, from
 #               Maven Central, attached with the jcmd of the JDK 25 that make-runtime.sh uses), writing
 #               DIR/relengapi-proxy.collapsed (flame-graph input) and DIR/summary.txt
@@ -28,7 +29,7 @@ cd "$(dirname "$0")/.."
 project=$(pwd)
 
 warmup=30 seconds=15 starts=11 jar=target/relengapi-proxy.jar profile="" java_flags=()
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --warmup) warmup=${2:?}; shift 2 ;;

@@ -46,8 +46,6 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     private static final String TOKEN_ATTRIBUTE = TemporaryToken.class.getName();
     private static final String WAITED_ATTRIBUTE = TokenInjectingProxyServlet.class.getName() + ".waited";
     private static final String WRITER_ATTRIBUTE = ClientResponseWriter.class.getName();
-    /** The upstream client's read buffer, its responseBufferSize init-param (ProxyContextListener). */
-    private static final int LARGEST_POOLED_BUFFER = 65536;
     private static final String CLIENT_FAILED_ATTRIBUTE = TokenInjectingProxyServlet.class.getName() + ".clientFailed";
 
     private final Route route;
@@ -313,7 +311,9 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
         // that, every answer beyond read into a fresh 64 KiB buffer, dropped after use, and that garbage, promoted in
         // bulk, grew a 64-connection load's heap to its ceiling. The pool's own memory cap (an eighth of the heap)
         // still bounds what it keeps.
-        connector.setByteBufferPool(new ArrayByteBufferPool(0, 2048, LARGEST_POOLED_BUFFER, Integer.MAX_VALUE));
+        // Its largest buffer is the client's read buffer (ProxyContextListener sets the init-param for every route).
+        int readBuffer = Integer.parseInt(getServletConfig().getInitParameter("responseBufferSize"));
+        connector.setByteBufferPool(new ArrayByteBufferPool(0, 2048, readBuffer, Integer.MAX_VALUE));
         return connector;
     }
 }
