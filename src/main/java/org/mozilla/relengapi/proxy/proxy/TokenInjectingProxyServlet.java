@@ -310,8 +310,8 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
         // Jetty's client otherwise keeps only maxThreads/2 buffers of a size: with more upstream connections busy than
         // that, every answer beyond read into a fresh 64 KiB buffer, dropped after use, and that garbage, promoted in
         // bulk, grew a 64-connection load's heap to its ceiling. The pool's own memory cap (an eighth of the heap)
-        // still bounds what it keeps.
-        // Its largest buffer is the client's read buffer (ProxyContextListener sets the init-param for every route).
+        // still bounds what it keeps. Its largest buffer is the client's read buffer (ProxyContextListener sets that
+        // init-param for every route).
         int readBuffer = Integer.parseInt(getServletConfig().getInitParameter("responseBufferSize"));
         connector.setByteBufferPool(new ArrayByteBufferPool(0, 2048, readBuffer, Integer.MAX_VALUE));
         return connector;

@@ -65,7 +65,7 @@ public final class EmbeddedProxy implements AutoCloseable {
     public static EmbeddedProxy start(ProxyConfig config, Clock clock, PrintStream accessLog, LifeCycle companion) {
         // Threads only run work: client and upstream I/O is non-blocking and a request waiting for its token holds
         // none, so a pool sized for a sidecar's two cores serves thousands of slow transfers (Jetty's default of 200
-        // threads cost ~7 MiB of stacks under load and no speed).
+        // cost ~7 MiB more at peak under load for no measurable speed: bench/README.md, runs C and D).
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName("proxy");
         Server server = new Server(threads);
