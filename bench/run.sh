@@ -72,19 +72,14 @@ trap 'exit 130' INT TERM
 [[ -f "$jar" ]] || mvn -B -q package -DskipTests
 cp "$jar" "$work/relengapi-proxy.jar"
 echo "bench: building the Java 25 runtime and AOT cache (scripts/make-runtime.sh)" >&2
-scripts/make-runtime.sh "$work/relengapi-proxy.jar" "$work/jvm" >/dev/null
+runtime_log=$(scripts/make-runtime.sh "$work/relengapi-proxy.jar" "$work/jvm")
 [[ -s "$work/jvm/app.aot" ]] || { echo "bench: scripts/make-runtime.sh made no AOT cache ($work/jvm/app.aot)" >&2; exit 1; }
 (cd bench/peers && GOTOOLCHAIN=local GOFLAGS=-mod=mod go build -o "$work/peers" .)
 if [[ -n "$profile" ]]; then
   mkdir -p "$profile" && profile=$(cd "$profile" && pwd)
-  # The trimmed runtime has no jcmd: the full JDK 25 is found the way make-runtime.sh finds it.
-  feature_version() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null; }
-  if [[ -n "${JAVA_HOME:-}" && "$(feature_version "$JAVA_HOME")" -ge 25 ]]; then
-    jdk=$JAVA_HOME
-  else
-    jdk=$(find /usr/lib/jvm -maxdepth 1 -name 'temurin-2[5-9]*' 2>/dev/null | sort -V | tail -n 1)
-  fi
-  [[ -n "$jdk" && -x "$jdk/bin/jcmd" ]] || { echo "bench: --profile needs a JDK 25 (JAVA_HOME or /usr/lib/jvm/temurin-25*)" >&2; exit 1; }
+  # The trimmed runtime has no jcmd: the full JDK 25 that make-runtime.sh made it from has (it names it).
+  jdk=$(sed -n 's/^make-runtime: JDK //p' <<<"$runtime_log")
+  [[ -n "$jdk" && -x "$jdk/bin/jcmd" ]] || { echo "bench: --profile needs jcmd, and make-runtime.sh's JDK '$jdk' has none" >&2; exit 1; }
   mvn -B -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.1:jar:linux-x64 -DoutputDirectory="$work/ap"
   (cd "$work/ap" && "$jdk/bin/jar" xf async-profiler-4.1-linux-x64.jar linux-x64/libasyncProfiler.so)
 fi
