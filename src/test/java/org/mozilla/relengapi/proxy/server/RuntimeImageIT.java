@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,16 +35,12 @@ class RuntimeImageIT {
             "proxied request through the trimmed runtime with the AOT cache: HTTP/1.1 200 OK, Bearer token injected"),
             script.stdout());
         assertTrue(Files.isExecutable(out.resolve("runtime/bin/java")));
-        assertEquals(javaVersion(Java25.home()), javaVersion(out.resolve("runtime")), "jlink'd from the JDK 25");
+        assertEquals(Java25.releaseVersion(Java25.home()).orElseThrow(), Java25.releaseVersion(out.resolve("runtime")).orElseThrow(),
+            "jlink'd from the JDK 25");
         assertTrue(Files.size(out.resolve("app.aot")) > 0);
         JsonObject version = JsonParser.parseString(Files.readString(out.resolve("version.json"))).getAsJsonObject();
         assertEquals(Set.of("source", "version", "commit", "build"), version.keySet());
         assertFalse(version.get("version").getAsString().isEmpty());
         assertTrue(version.get("source").getAsString().startsWith("https://github.com/"), version.toString());
-    }
-
-    private static String javaVersion(Path home) throws IOException {
-        return Files.readAllLines(home.resolve("release")).stream().filter(line -> line.startsWith("JAVA_VERSION=")).findFirst()
-            .orElseThrow();
     }
 }

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 public final class Java25 {
     private static final int FEATURE = 25;
     private static final Path INSTALLED = Path.of("/usr/lib/jvm");
-    private static final Pattern JAVA_VERSION = Pattern.compile("^JAVA_VERSION=\"(\\d+)", Pattern.MULTILINE);
+    private static final Pattern FEATURE_PART = Pattern.compile("^\\d+");
+    private static final Pattern JAVA_VERSION = Pattern.compile("^JAVA_VERSION=\"([^\"]+)\"", Pattern.MULTILINE);
 
     private Java25() {
     }
@@ -66,13 +67,18 @@ public final class Java25 {
         return featureVersion(home) >= FEATURE && Files.isExecutable(home.resolve("bin").resolve("jlink"));
     }
 
-    /** From the JDK's release file (JAVA_VERSION="25.0.3"); 0 where it has none. */
-    private static int featureVersion(Path home) {
+    /** The JDK's JAVA_VERSION ("25.0.3"), from its release file; empty where it has none. */
+    public static Optional<String> releaseVersion(Path home) {
         try {
             Matcher m = JAVA_VERSION.matcher(Files.readString(home.resolve("release")));
-            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
         } catch (IOException e) {
-            return 0;
+            return Optional.empty();
         }
+    }
+
+    private static int featureVersion(Path home) {
+        return releaseVersion(home).map(FEATURE_PART::matcher).filter(Matcher::find)
+            .map(m -> Integer.parseInt(m.group())).orElse(0);
     }
 }
