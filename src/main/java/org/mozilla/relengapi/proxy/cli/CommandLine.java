@@ -19,11 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.mozilla.relengapi.proxy.http.EgressProxies;
-import org.mozilla.relengapi.proxy.http.Secret;
+import org.mozilla.relengapi.proxy.controlplane.EgressProxies;
+import org.mozilla.relengapi.proxy.controlplane.Secret;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
-import org.mozilla.relengapi.proxy.proxy.Route;
-import org.mozilla.relengapi.proxy.tokens.IssuingToken;
 
 /**
  * Parses {@code relengapi-proxy [options] -- <taskId>}. Errors are one line that names the problem and never

@@ -5,10 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.mozilla.relengapi.proxy.http.EgressProxies;
+import org.mozilla.relengapi.proxy.controlplane.EgressProxies;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
-import org.mozilla.relengapi.proxy.proxy.Route;
-import org.mozilla.relengapi.proxy.tokens.IssuingToken;
 
 /** A validated configuration, from the command line (or, in a servlet container, from the context). */
 public record ProxyConfig(

@@ -5,8 +5,8 @@ import org.eclipse.jetty.client.HttpProxy;
 import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.BasicAuthentication;
 import org.eclipse.jetty.http.HttpHeader;
-import org.mozilla.relengapi.proxy.http.EgressProxies;
-import org.mozilla.relengapi.proxy.http.Secret;
+import org.mozilla.relengapi.proxy.controlplane.EgressProxies;
+import org.mozilla.relengapi.proxy.controlplane.Secret;
 
 /**
  * One forward proxy of {@link EgressProxies} for Jetty's client: it takes the upstream requests that the rules

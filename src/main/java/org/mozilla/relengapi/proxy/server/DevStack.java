@@ -23,12 +23,12 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
-import org.mozilla.relengapi.proxy.http.EgressProxies;
-import org.mozilla.relengapi.proxy.http.Failures;
-import org.mozilla.relengapi.proxy.http.Secret;
+import org.mozilla.relengapi.proxy.controlplane.EgressProxies;
+import org.mozilla.relengapi.proxy.controlplane.Failures;
+import org.mozilla.relengapi.proxy.controlplane.Secret;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
-import org.mozilla.relengapi.proxy.proxy.Route;
-import org.mozilla.relengapi.proxy.tokens.IssuingToken;
+import org.mozilla.relengapi.proxy.cli.Route;
+import org.mozilla.relengapi.proxy.cli.IssuingToken;
 
 /**
  * What {@code --dev} runs in front of the proxy: on one loopback port, a Taskcluster queue serving a demo task

@@ -18,7 +18,7 @@ import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
-import org.mozilla.relengapi.proxy.http.Failures;
+import org.mozilla.relengapi.proxy.controlplane.Failures;
 import org.mozilla.relengapi.proxy.proxy.AbortiveClose;
 import org.mozilla.relengapi.proxy.proxy.StopCutException;
 import org.slf4j.Logger;

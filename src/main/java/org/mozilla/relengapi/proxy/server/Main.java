@@ -1,7 +1,7 @@
 package org.mozilla.relengapi.proxy.server;
 
 import java.util.List;
-import org.mozilla.relengapi.proxy.http.Failures;
+import org.mozilla.relengapi.proxy.controlplane.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -17,10 +17,10 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.mozilla.relengapi.proxy.http.Backoff;
-import org.mozilla.relengapi.proxy.http.ControlPlaneCall;
-import org.mozilla.relengapi.proxy.http.Failures;
-import org.mozilla.relengapi.proxy.http.ServiceCallException;
+import org.mozilla.relengapi.proxy.controlplane.Backoff;
+import org.mozilla.relengapi.proxy.controlplane.ControlPlaneCall;
+import org.mozilla.relengapi.proxy.controlplane.Failures;
+import org.mozilla.relengapi.proxy.controlplane.ServiceCallException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

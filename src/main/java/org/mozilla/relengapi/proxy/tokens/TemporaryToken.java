@@ -2,7 +2,7 @@ package org.mozilla.relengapi.proxy.tokens;
 
 import java.time.Duration;
 import java.time.Instant;
-import org.mozilla.relengapi.proxy.http.Secret;
+import org.mozilla.relengapi.proxy.controlplane.Secret;
 
 /** A temporary RelengAPI token and the time window in which the proxy uses it. */
 public record TemporaryToken(Secret value, Instant issuedAt, Instant expires) {

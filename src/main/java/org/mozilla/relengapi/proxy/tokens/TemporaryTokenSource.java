@@ -12,8 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.mozilla.relengapi.proxy.http.Backoff;
-import org.mozilla.relengapi.proxy.http.ServiceCallException;
+import org.mozilla.relengapi.proxy.controlplane.Backoff;
+import org.mozilla.relengapi.proxy.controlplane.ServiceCallException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

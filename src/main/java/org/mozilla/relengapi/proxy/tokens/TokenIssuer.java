@@ -18,10 +18,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.mozilla.relengapi.proxy.http.ControlPlaneCall;
-import org.mozilla.relengapi.proxy.http.Failures;
-import org.mozilla.relengapi.proxy.http.Secret;
-import org.mozilla.relengapi.proxy.http.ServiceCallException;
+import org.mozilla.relengapi.proxy.cli.IssuingToken;
+import org.mozilla.relengapi.proxy.controlplane.ControlPlaneCall;
+import org.mozilla.relengapi.proxy.controlplane.Failures;
+import org.mozilla.relengapi.proxy.controlplane.Secret;
+import org.mozilla.relengapi.proxy.controlplane.ServiceCallException;
 
 /**
  * Asks the token service for one temporary token: a POST with the issuing token as Bearer. Every message it

@@ -23,9 +23,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.mozilla.relengapi.proxy.http.Backoff;
-import org.mozilla.relengapi.proxy.http.Secret;
-import org.mozilla.relengapi.proxy.http.ServiceCallException;
+import org.mozilla.relengapi.proxy.controlplane.Backoff;
+import org.mozilla.relengapi.proxy.controlplane.Secret;
+import org.mozilla.relengapi.proxy.controlplane.ServiceCallException;
 import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource.TokenPolicy;
 
 /** The token source's scheduling, with the issuer as a Mockito seam (the HTTP side is covered over sockets). */

@@ -1,4 +1,4 @@
-package org.mozilla.relengapi.proxy.proxy;
+package org.mozilla.relengapi.proxy.cli;
 
 import java.net.URI;
 import java.util.regex.Pattern;

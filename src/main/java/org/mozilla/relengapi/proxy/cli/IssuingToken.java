@@ -1,10 +1,10 @@
-package org.mozilla.relengapi.proxy.tokens;
+package org.mozilla.relengapi.proxy.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.mozilla.relengapi.proxy.http.Secret;
+import org.mozilla.relengapi.proxy.controlplane.Secret;
 
 /**
  * Where the permanent issuing token comes from. A file is read again for every issuance, so an operator can

@@ -1,4 +1,4 @@
-package org.mozilla.relengapi.proxy.http;
+package org.mozilla.relengapi.proxy.controlplane;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

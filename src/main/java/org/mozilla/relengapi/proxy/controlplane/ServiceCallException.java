@@ -1,4 +1,4 @@
-package org.mozilla.relengapi.proxy.http;
+package org.mozilla.relengapi.proxy.controlplane;
 
 /**
  * A failed call to the queue or the token service. {@code retryable} is true for failures that may heal by

@@ -1,4 +1,4 @@
-package org.mozilla.relengapi.proxy.http;
+package org.mozilla.relengapi.proxy.controlplane;
 
 import java.io.IOException;
 import java.io.InputStream;
