@@ -9,14 +9,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
-import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource;
 
 /**
  * The proxy's counters, in a registry of its own (never the library's global one, so two proxies in one JVM, or two
  * webapps in one container, do not mix their numbers). Labels hold route names, statuses and kinds, never a path,
  * a header or a token.
  */
-public final class ProxyMetrics implements TemporaryTokenSource.Events {
+public final class ProxyMetrics {
     /**
      * Upper bounds in seconds for every latency histogram: a sidecar on the task's machine answers reserved paths in
      * about a millisecond, proxies small answers in a few, and large downloads run up to minutes (the top bucket,
@@ -79,19 +78,17 @@ public final class ProxyMetrics implements TemporaryTokenSource.Events {
         upstreamErrors.labelValues(route, kind).inc();
     }
 
-    @Override
-    public void attempted(Duration duration) {
+    /** One call to the token service took {@code duration}, whatever its outcome. */
+    public void tokenAttempted(Duration duration) {
         issuanceDuration.observe(duration.toNanos() / NANOS_PER_SECOND);
     }
 
-    @Override
-    public void issued(boolean renewal, Instant expires) {
+    public void tokenIssued(boolean renewal, Instant expires) {
         issuances.labelValues(renewal ? "renewal" : "first").inc();
         tokenExpiry.set(expires.toEpochMilli() / 1000.0);
     }
 
-    @Override
-    public void failed() {
+    public void tokenFailed() {
         tokenFailures.inc();
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.mozilla.relengapi.proxy.controlplane.Backoff;
 import org.mozilla.relengapi.proxy.controlplane.ServiceCallException;
+import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ public final class TemporaryTokenSource implements AutoCloseable {
     private final List<String> permissions;
     private final TokenPolicy policy;
     private final Clock clock;
-    private final Events events;
+    private final ProxyMetrics metrics;
     private final ScheduledExecutorService scheduler;
 
     /** A renewal is never scheduled sooner than this after an issuance, whatever lifetime the service granted. */
@@ -45,12 +46,12 @@ public final class TemporaryTokenSource implements AutoCloseable {
     private Instant lastDrop;
 
     public TemporaryTokenSource(TokenIssuer issuer, List<String> permissions, TokenPolicy policy, Clock clock,
-                                Events events) {
+                                ProxyMetrics metrics) {
         this.issuer = issuer;
         this.permissions = List.copyOf(permissions);
         this.policy = policy;
         this.clock = clock;
-        this.events = events;
+        this.metrics = metrics;
         // One thread: this is what makes issuance single-flight.
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "temporary-token-issuer");
@@ -142,7 +143,7 @@ public final class TemporaryTokenSource implements AutoCloseable {
             try {
                 token = issuer.issue(permissions, expires);
             } finally {
-                events.attempted(Duration.ofNanos(System.nanoTime() - started));
+                metrics.tokenAttempted(Duration.ofNanos(System.nanoTime() - started));
             }
             if (!token.isUsableAt(clock.instant())) {
                 // Clock skew, or a service that caps lifetimes: renewing "at once" would loop as fast as it answers.
@@ -161,7 +162,7 @@ public final class TemporaryTokenSource implements AutoCloseable {
     private void onIssued(TemporaryToken token) {
         synchronized (this) {
             boolean renewal = current != null;
-            events.issued(renewal, token.expires());
+            metrics.tokenIssued(renewal, token.expires());
             current = token;
             failures = 0;
             lastFailure = null;
@@ -175,7 +176,7 @@ public final class TemporaryTokenSource implements AutoCloseable {
     }
 
     private synchronized void onFailure(ServiceCallException e) {
-        events.failed();
+        metrics.tokenFailed();
         failures++;
         lastFailure = e.getMessage();
         Duration delay = e.isRetryable() ? policy.backoff().delay(failures) : policy.clientErrorRetry();
@@ -199,15 +200,6 @@ public final class TemporaryTokenSource implements AutoCloseable {
         return policy.deadline().map(deadline -> !now.isBefore(deadline)).orElse(false);
     }
 
-    /** What the source reports as it works, for the metrics. */
-    public interface Events {
-        /** One call to the token service took {@code duration}, whatever its outcome. */
-        void attempted(Duration duration);
-
-        void issued(boolean renewal, Instant expires);
-
-        void failed();
-    }
 
     /** How tokens are asked for and retried. */
     public record TokenPolicy(Duration lifetime, Optional<Instant> deadline, Backoff backoff,

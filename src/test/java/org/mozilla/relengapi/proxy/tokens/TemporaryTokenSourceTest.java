@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.controlplane.Backoff;
 import org.mozilla.relengapi.proxy.controlplane.Secret;
 import org.mozilla.relengapi.proxy.controlplane.ServiceCallException;
@@ -35,7 +36,7 @@ class TemporaryTokenSourceTest {
         new Backoff(Duration.ofMillis(100), Duration.ofMillis(400)), Duration.ofMinutes(1), Duration.ofMinutes(1));
 
     private final TokenIssuer issuer = mock(TokenIssuer.class);
-    private final TemporaryTokenSource.Events events = mock(TemporaryTokenSource.Events.class);
+    private final ProxyMetrics events = mock(ProxyMetrics.class);
     private TemporaryTokenSource source;
 
     @AfterEach
@@ -78,8 +79,8 @@ class TemporaryTokenSourceTest {
         start();
         assertEquals("good", source.nextUsableToken().get(5, TimeUnit.SECONDS).value().reveal());
         verify(issuer, timeout(10_000).times(3)).issue(any(), any());
-        verify(events, times(2)).failed();
-        verify(events, timeout(10_000)).issued(eq(false), any());
+        verify(events, times(2)).tokenFailed();
+        verify(events, timeout(10_000)).tokenIssued(eq(false), any());
     }
 
     @Test
