@@ -91,7 +91,8 @@ class MetricsTest {
                 assertEquals(1, value(metrics, "relengapi_proxy_requests_total{route=\"gone\",status=\"502\"}"));
             }
         }
-        try (ProxyUnderTest proxy = ProxyUnderTest.builder().tokenService(service -> service.answerEveryRequestWith(Scripts.Tokens.error(500, "down"))).start()) {
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder()
+            .tokenService(service -> service.answerEveryRequestWith(Scripts.Tokens.error(500, "down"))).start()) {
             assertTrue(value(scrapeOnceCounted(proxy, "relengapi_proxy_token_failures_total", 1), "relengapi_proxy_token_failures_total") >= 1);
         }
     }

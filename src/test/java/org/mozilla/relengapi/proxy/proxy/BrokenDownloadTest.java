@@ -18,8 +18,8 @@ class BrokenDownloadTest {
     // Two whole 64 KiB chunks (more than the proxy buffers, so the client already has the 200), then half of a third
     // and the upstream goes away.
     @RegisterExtension
-    static final ProxyUnderTest proxy = ProxyUnderTest.builder().routes().route("broken", ScriptedUpstream.droppingAfter(
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    static final ProxyUnderTest proxy = ProxyUnderTest.builder().routes()
+        .route("broken", ScriptedUpstream.droppingAfter("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "10000\r\n" + CHUNK + "\r\n10000\r\n" + CHUNK + "\r\n10000\r\n" + CHUNK.substring(32768))).build();
 
     @Test

@@ -54,7 +54,8 @@ class FailureBehaviourTest {
     @Test
     void tokenOutageGives503WithRetryAfterThenHealsWithoutRestart() throws Exception {
         try (ProxyUnderTest proxy = ProxyUnderTest.builder()
-            .tokenService(service -> service.answerEveryRequestWith(Scripts.Tokens.error(500, "database unavailable"))).start()) {
+            .tokenService(service -> service.answerEveryRequestWith(Scripts.Tokens.error(500, "database unavailable")))
+            .start()) {
             long start = System.nanoTime();
             HttpResponse<String> response = proxy.get("/tooltool/x");
             Duration waited = Duration.ofNanos(System.nanoTime() - start);

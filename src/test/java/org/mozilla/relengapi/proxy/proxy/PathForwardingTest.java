@@ -20,8 +20,8 @@ import org.mozilla.relengapi.proxy.testsupport.Scripts;
 class PathForwardingTest {
     private static final HttpFake plain = new HttpFake(Scripts.echo("plain"));
     @RegisterExtension
-    static final ProxyUnderTest proxy = ProxyUnderTest.builder().routes("tooltool").basePath("/base").route("plain", plain)
-        .build();
+    static final ProxyUnderTest proxy = ProxyUnderTest.builder().routes("tooltool").basePath("/base")
+        .route("plain", plain).build();
 
     private static RecordedRequest forward(String target, HttpFake upstream) throws Exception {
         RawHttp.Response response = RawHttp.send(proxy.port(),

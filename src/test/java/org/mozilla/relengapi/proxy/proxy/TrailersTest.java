@@ -12,7 +12,8 @@ import org.mozilla.relengapi.proxy.testsupport.ScriptedUpstream;
 
 /** An upstream's chunked trailers reach HTTP/1.1 clients that sent {@code TE: trailers}. */
 class TrailersTest {
-    private static final ScriptedUpstream upstream = ScriptedUpstream.answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n"
+    private static final ScriptedUpstream upstream = ScriptedUpstream.answering(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n"
         + "2\r\nok\r\n0\r\nContent-Length: 99\r\nSet-Cookie: evil=1\r\nKeep-Alive: timeout=5\r\n"
         + "X-Checksum: sha256=\"abc\"\r\n\r\n");
     @RegisterExtension

@@ -54,7 +54,7 @@ public final class ProxyUnderTest extends TestServer {
         return new Builder();
     }
 
-    public static ProxyUnderTest start() {
+    public static ProxyUnderTest start() throws Exception {
         return builder().start();
     }
 
@@ -241,7 +241,7 @@ public final class ProxyUnderTest extends TestServer {
             return this;
         }
 
-        /** A route to a fake other than an echo (scripted bytes, HTTPS), which the proxy starts and stops with its own. */
+        /** A route to a fake other than an echo (scripted bytes, HTTPS): the proxy starts and stops it with its own. */
         public Builder route(String prefix, TestServer fake) {
             fakes.add(fake);
             extraRoutes.put(prefix, fake::uri);
@@ -298,15 +298,9 @@ public final class ProxyUnderTest extends TestServer {
         }
 
         /** Starts the proxy now, for a test that closes it itself. */
-        public ProxyUnderTest start() {
+        public ProxyUnderTest start() throws Exception {
             ProxyUnderTest proxy = build();
-            try {
-                proxy.open();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot start the proxy's fakes", e);
-            }
+            proxy.open();
             return proxy;
         }
 

@@ -155,7 +155,7 @@ public final class Scripts {
         @Override
         public Answer answer(RecordedRequest request) {
             if (!"POST".equals(request.method()) || !"/tokens".equals(request.rawPath())) {
-                return Answer.json(404, "{\"error\":{\"code\":404,\"name\":\"Not Found\",\"description\":\"no such endpoint\"}}");
+                return error(404, "no such endpoint");
             }
             JsonObject asked = JsonParser.parseString(request.body()).getAsJsonObject();
             String expires = lifetime == null ? asked.get("expires").getAsString()
