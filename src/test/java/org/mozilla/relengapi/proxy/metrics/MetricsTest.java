@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.mozilla.relengapi.proxy.testsupport.Eventually;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
+import org.mozilla.relengapi.proxy.testsupport.Scripts;
 import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
 
 /** /__metrics__ over real HTTP: the counters move with the traffic, and hold no token. */
@@ -90,7 +91,8 @@ class MetricsTest {
                 assertEquals(1, value(metrics, "relengapi_proxy_requests_total{route=\"gone\",status=\"502\"}"));
             }
         }
-        try (ProxyUnderTest proxy = ProxyUnderTest.builder().tokenService(service -> service.failWith(500, "down")).start()) {
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder()
+            .tokenService(service -> service.answerEveryRequestWith(Scripts.Tokens.error(500, "down"))).start()) {
             assertTrue(value(scrapeOnceCounted(proxy, "relengapi_proxy_token_failures_total", 1), "relengapi_proxy_token_failures_total") >= 1);
         }
     }

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RawHttp;
 import org.mozilla.relengapi.proxy.testsupport.ScriptedUpstream;
@@ -16,26 +15,12 @@ import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
 /** A download the upstream breaks off mid-body is never passed off to the client as complete. */
 class BrokenDownloadTest {
     private static final String CHUNK = "x".repeat(65536);
-    private static ScriptedUpstream upstream;
-    private static ProxyUnderTest proxy;
-
-    @BeforeAll
-    static void start() throws Exception {
-        // Two whole 64 KiB chunks (more than the proxy buffers, so the client already has the 200), then half of a
-        // third and the upstream goes away.
-        upstream = ScriptedUpstream.start(exchange -> {
-            exchange.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "10000\r\n" + CHUNK + "\r\n10000\r\n" + CHUNK + "\r\n10000\r\n" + CHUNK.substring(32768));
-            exchange.socket().close();
-        });
-        proxy = ProxyUnderTest.builder().routes().route("broken", upstream.uri()).start().awaitToken();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
+    // Two whole 64 KiB chunks (more than the proxy buffers, so the client already has the 200), then half of a third
+    // and the upstream goes away.
+    @RegisterExtension
+    static final ProxyUnderTest proxy = ProxyUnderTest.builder().routes()
+        .route("broken", ScriptedUpstream.droppingAfter("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "10000\r\n" + CHUNK + "\r\n10000\r\n" + CHUNK + "\r\n10000\r\n" + CHUNK.substring(32768))).build();
 
     @Test
     void http10ClientSeesAResetNotACleanClose() throws Exception {

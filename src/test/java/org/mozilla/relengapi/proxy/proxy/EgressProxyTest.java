@@ -14,9 +14,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mozilla.relengapi.proxy.server.Launcher;
-import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
 import org.mozilla.relengapi.proxy.testsupport.FakeForwardProxy;
+import org.mozilla.relengapi.proxy.testsupport.HttpFake;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
+import org.mozilla.relengapi.proxy.testsupport.Scripts;
 import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
 import org.mozilla.relengapi.proxy.testsupport.TaskIds;
 import org.mozilla.relengapi.proxy.testsupport.TestCertificates;
@@ -37,7 +38,7 @@ class EgressProxyTest {
 
     @Test
     void httpCallsGoThroughHttpProxyInAbsoluteForm() throws Exception {
-        try (FakeForwardProxy forward = FakeForwardProxy.start();
+        try (FakeForwardProxy forward = new FakeForwardProxy().start();
              ProxyUnderTest proxy = ProxyUnderTest.builder().routes("tooltool").namesOnlyTheForwardProxyKnows()
                  .environment(Map.of("HTTP_PROXY", forward.uri().toString())).start().awaitToken()) {
             assertEquals(200, proxy.get("/tooltool/sha512/abc").statusCode());
@@ -51,8 +52,8 @@ class EgressProxyTest {
     @Test
     void httpsCallsGoThroughConnectTunnels(@TempDir Path dir) throws Exception {
         TestCertificates tls = TestCertificates.create(dir);
-        try (FakeForwardProxy forward = FakeForwardProxy.start();
-             EchoUpstream secure = EchoUpstream.startHttps("secure", tls);
+        try (FakeForwardProxy forward = new FakeForwardProxy().start();
+             HttpFake secure = new HttpFake(Scripts.echo("secure"), tls).start();
              ProxyUnderTest proxy = ProxyUnderTest.builder().routes().namesOnlyTheForwardProxyKnows()
                  .tokenServiceOverHttps(tls)
                  .route("tooltool", FakeForwardProxy.nameOnlyTheProxyKnows(secure.uri(), "tooltool"))
@@ -69,7 +70,7 @@ class EgressProxyTest {
 
     @Test
     void loopbackTargetsNeverGoThroughTheProxy() throws Exception {
-        try (FakeForwardProxy forward = FakeForwardProxy.start();
+        try (FakeForwardProxy forward = new FakeForwardProxy().start();
              ProxyUnderTest proxy = ProxyUnderTest.builder().routes("tooltool")
                  .environment(Map.of("HTTP_PROXY", forward.uri().toString(), "HTTPS_PROXY", forward.uri().toString()))
                  .start().awaitToken()) {
@@ -81,7 +82,7 @@ class EgressProxyTest {
     @Test
     void noProxyNamesGoDirect() throws Exception {
         // tooltool.egress.test is excluded: the proxy under test tries it directly and finds no such host.
-        try (FakeForwardProxy forward = FakeForwardProxy.start();
+        try (FakeForwardProxy forward = new FakeForwardProxy().start();
              ProxyUnderTest proxy = ProxyUnderTest.builder().routes("tooltool").namesOnlyTheForwardProxyKnows()
                  .environment(Map.of("HTTP_PROXY", forward.uri().toString(), "NO_PROXY", "tooltool.egress.test"))
                  .start().awaitToken()) {
@@ -93,7 +94,7 @@ class EgressProxyTest {
 
     @Test
     void theOptionOverridesTheEnvironment() throws Exception {
-        try (FakeForwardProxy forward = FakeForwardProxy.start();
+        try (FakeForwardProxy forward = new FakeForwardProxy().start();
              ProxyUnderTest proxy = ProxyUnderTest.builder().routes("tooltool").namesOnlyTheForwardProxyKnows()
                  .environment(Map.of("HTTP_PROXY", "http://127.0.0.1:1"))
                  .args("--egress-proxy", forward.uri().toString()).start().awaitToken()) {
@@ -107,8 +108,8 @@ class EgressProxyTest {
         String password = "proxy-pw-" + UUID.randomUUID();
         SecretLeakCheck.registerSecret(password);
         TestCertificates tls = TestCertificates.create(dir);
-        try (FakeForwardProxy forward = FakeForwardProxy.start().requireCredentials("worker", password);
-             EchoUpstream secure = EchoUpstream.startHttps("secure", tls);
+        try (FakeForwardProxy forward = new FakeForwardProxy().start().requireCredentials("worker", password);
+             HttpFake secure = new HttpFake(Scripts.echo("secure"), tls).start();
              ProxyUnderTest proxy = ProxyUnderTest.builder().routes("tooltool").namesOnlyTheForwardProxyKnows()
                  .route("secure", FakeForwardProxy.nameOnlyTheProxyKnows(secure.uri(), "tooltool"))
                  .args("--ca-file", tls.caPem().toString(),

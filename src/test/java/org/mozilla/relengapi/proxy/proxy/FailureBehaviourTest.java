@@ -18,11 +18,13 @@ import java.time.Duration;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
+import org.mozilla.relengapi.proxy.testsupport.Answer;
 import org.mozilla.relengapi.proxy.testsupport.Eventually;
+import org.mozilla.relengapi.proxy.testsupport.HttpFake;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
+import org.mozilla.relengapi.proxy.testsupport.Scripts;
+import org.mozilla.relengapi.proxy.testsupport.ScriptedUpstream;
 import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
-import org.mozilla.relengapi.proxy.testsupport.SilentUpstream;
 import org.mozilla.relengapi.proxy.testsupport.TestCertificates;
 
 /** What a task sees when something around the proxy fails, and that the proxy keeps serving and heals. */
@@ -44,7 +46,7 @@ class FailureBehaviourTest {
 
     private static void awaitIssuances(ProxyUnderTest proxy, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (proxy.tokenService.issuedTokens().size() < count && System.nanoTime() < deadline) {
+        while (proxy.tokens.issued().size() < count && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
     }
@@ -52,7 +54,8 @@ class FailureBehaviourTest {
     @Test
     void tokenOutageGives503WithRetryAfterThenHealsWithoutRestart() throws Exception {
         try (ProxyUnderTest proxy = ProxyUnderTest.builder()
-            .tokenService(service -> service.failWith(500, "database unavailable")).start()) {
+            .tokenService(service -> service.answerEveryRequestWith(Scripts.Tokens.error(500, "database unavailable")))
+            .start()) {
             long start = System.nanoTime();
             HttpResponse<String> response = proxy.get("/tooltool/x");
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
@@ -68,7 +71,7 @@ class FailureBehaviourTest {
             int attempts = proxy.tokenService.requests().size();
             assertTrue(attempts >= 3 && attempts <= 12, "retried with backoff, not in a loop: " + attempts);
 
-            proxy.tokenService.failWith(0, null);
+            proxy.tokenService.backToScript();
             long healing = System.nanoTime();
             HttpResponse<String> healed = proxy.get("/tooltool/x");
             assertEquals(200, healed.statusCode());
@@ -81,9 +84,10 @@ class FailureBehaviourTest {
     @Test
     void tokenServiceThatStallsMidAnswerIsTimedOutAndRetried() throws Exception {
         long start = System.nanoTime();
-        try (ProxyUnderTest proxy = ProxyUnderTest.builder().tokenService(service -> service.stallMidBody(true)).start()) {
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder()
+            .tokenService(service -> service.answerEveryRequestWith(Answer.stallMidBody())).start()) {
             awaitRequests(proxy, 1);
-            proxy.tokenService.stallMidBody(false);
+            proxy.tokenService.backToScript();
             // The stalled attempt is cut at 10 s, and the retry gets a token.
             proxy.awaitToken(Duration.ofSeconds(20));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -119,7 +123,8 @@ class FailureBehaviourTest {
     @Test
     void clientErrorFromTheTokenServiceIsNotRetriedInALoop() throws Exception {
         try (ProxyUnderTest proxy = ProxyUnderTest.builder()
-            .tokenService(service -> service.failWith(403, "missing permission tooltool.download.internal")).start()) {
+            .tokenService(service -> service.answerEveryRequestWith(
+                Scripts.Tokens.error(403, "missing permission tooltool.download.internal"))).start()) {
             awaitRequests(proxy, 1);
             Thread.sleep(3000);
             assertEquals(1, proxy.tokenService.requests().size());
@@ -136,9 +141,9 @@ class FailureBehaviourTest {
         try (ProxyUnderTest proxy = ProxyUnderTest.start().awaitToken()) {
             assertEquals(401, proxy.get("/tooltool/status/401").statusCode());
             awaitIssuances(proxy, 2);
-            assertEquals(2, proxy.tokenService.issuedTokens().size());
+            assertEquals(2, proxy.tokens.issued().size());
             HttpResponse<String> next = proxy.get("/tooltool/x");
-            assertEquals("Bearer " + proxy.tokenService.issuedTokens().get(1),
+            assertEquals("Bearer " + proxy.tokens.issued().get(1),
                 proxy.upstream("tooltool").lastRequest().header("Authorization"));
             assertEquals(200, next.statusCode());
 
@@ -185,9 +190,8 @@ class FailureBehaviourTest {
 
     @Test
     void upstreamWithoutResponseHeadersWithinTheIdleTimeoutGives504() throws Exception {
-        try (SilentUpstream silent = new SilentUpstream();
-             ProxyUnderTest proxy = ProxyUnderTest.builder().route("silent", silent.uri()).args("--idle-timeout", "2s")
-                 .start().awaitToken()) {
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder().route("silent", ScriptedUpstream.silent())
+            .args("--idle-timeout", "2s").start().awaitToken()) {
             long start = System.nanoTime();
             HttpResponse<String> response = proxy.get("/silent/x");
             Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -213,7 +217,7 @@ class FailureBehaviourTest {
     @Test
     void clientThatDisconnectsMidDownloadAbortsTheUpstreamTransfer() throws Exception {
         try (ProxyUnderTest proxy = ProxyUnderTest.start().awaitToken()) {
-            EchoUpstream tooltool = proxy.upstream("tooltool");
+            HttpFake tooltool = proxy.upstream("tooltool");
             int threadsBefore = Thread.activeCount();
             for (int i = 0; i < 10; i++) {
                 HttpResponse<InputStream> response = proxy.client().send(HttpRequest.newBuilder(
@@ -254,25 +258,25 @@ class FailureBehaviourTest {
     @Test
     void caFileLetsTheProxyTrustAPrivateCa() throws Exception {
         TestCertificates certificates = TestCertificates.create(dir);
-        try (EchoUpstream secure = EchoUpstream.startHttps("secure", certificates);
-             ProxyUnderTest proxy = ProxyUnderTest.builder().route("secure", secure.uri())
+        HttpFake secure = new HttpFake(Scripts.echo("secure"), certificates);
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder().route("secure", secure)
                  .args("--ca-file", certificates.caPem().toString()).start().awaitToken()) {
             HttpResponse<String> response = proxy.get("/secure/x");
             assertEquals(200, response.statusCode(), response.body());
-            assertEquals("Bearer " + proxy.tokenService.issuedTokens().get(0), secure.lastRequest().header("Authorization"));
+            assertEquals("Bearer " + proxy.tokens.issued().get(0), secure.lastRequest().header("Authorization"));
         }
     }
 
     @Test
     void withoutTheCaFileAPrivateCaUpstreamGives502WithTheReason() throws Exception {
         TestCertificates certificates = TestCertificates.create(dir);
-        try (EchoUpstream secure = EchoUpstream.startHttps("secure", certificates);
-             ProxyUnderTest proxy = ProxyUnderTest.builder().route("secure", secure.uri()).start().awaitToken()) {
+        HttpFake secure = new HttpFake(Scripts.echo("secure"), certificates);
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder().route("secure", secure).start().awaitToken()) {
             HttpResponse<String> response = proxy.get("/secure/x");
             assertEquals(502, response.statusCode());
             assertTrue(response.body().contains("TLS"), response.body());
             assertTrue(secure.requests().isEmpty());
-            assertFalse(response.body().contains(proxy.tokenService.issuedTokens().get(0)));
+            assertFalse(response.body().contains(proxy.tokens.issued().get(0)));
         }
     }
 }

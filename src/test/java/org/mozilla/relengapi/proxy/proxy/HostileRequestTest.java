@@ -9,15 +9,13 @@ import com.google.gson.JsonParser;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
+import org.mozilla.relengapi.proxy.testsupport.HttpFake;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RawHttp;
 import org.mozilla.relengapi.proxy.testsupport.RecordedRequest;
@@ -25,22 +23,8 @@ import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
 
 /** Requests that try to make the proxy an open proxy or lead the token outside a route: each input, its status, and what the upstreams saw. */
 class HostileRequestTest {
-    private static ProxyUnderTest proxy;
-
-    @BeforeAll
-    static void startProxy() throws InterruptedException {
-        proxy = ProxyUnderTest.builder().basePath("/base").start().awaitToken();
-    }
-
-    @AfterAll
-    static void stopProxy() throws Exception {
-        proxy.close();
-    }
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        proxy.upstreams.values().forEach(EchoUpstream::clear);
-    }
+    @RegisterExtension
+    static final ProxyUnderTest proxy = ProxyUnderTest.builder().basePath("/base").build();
 
     private static RawHttp.Response send(String requestLine, String... headers) throws Exception {
         return sendWithHost("relengapi", requestLine, headers);
@@ -56,7 +40,7 @@ class HostileRequestTest {
     }
 
     private static void assertNoUpstreamReached() {
-        for (EchoUpstream upstream : proxy.upstreams.values()) {
+        for (HttpFake upstream : proxy.upstreams.values()) {
             assertTrue(upstream.requests().isEmpty(), "reached " + upstream.uri() + ": " + upstream.requests());
         }
     }
@@ -197,7 +181,7 @@ class HostileRequestTest {
 
     @Test
     void absoluteFormTargetIsRoutedByItsPathNeverByItsAuthority() throws Exception {
-        EchoUpstream mapper = proxy.upstream("mapper");
+        HttpFake mapper = proxy.upstream("mapper");
         String authority = "127.0.0.1:" + mapper.port();
         RawHttp.Response response = sendWithHost(authority, "GET http://" + authority + "/tooltool/x HTTP/1.1");
         assertEquals(200, response.status(), response.text());

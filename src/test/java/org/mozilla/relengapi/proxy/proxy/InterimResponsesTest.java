@@ -17,8 +17,8 @@ import org.mozilla.relengapi.proxy.testsupport.ScriptedUpstream;
 class InterimResponsesTest {
 
     private static RawHttp.Response throughTheProxy(String upstreamAnswer) throws Exception {
-        try (ScriptedUpstream upstream = ScriptedUpstream.answering(upstreamAnswer);
-             ProxyUnderTest proxy = ProxyUnderTest.builder().routes().route("raw", upstream.uri()).start().awaitToken()) {
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder().routes()
+            .route("raw", ScriptedUpstream.answering(upstreamAnswer)).start().awaitToken()) {
             // RawHttp gives up after 30 s without bytes: a stalled answer comes back empty.
             return RawHttp.send(proxy.port(), "GET /raw/x HTTP/1.1\r\nHost: relengapi\r\n\r\n");
         }
@@ -43,13 +43,13 @@ class InterimResponsesTest {
 
     @Test
     void expectContinueGetsTheUpstreamsContinueThenTheAnswer() throws Exception {
-        try (ScriptedUpstream upstream = ScriptedUpstream.start(exchange -> {
-                 exchange.write("HTTP/1.1 100 Continue\r\n\r\n");
-                 byte[] body = exchange.readBody();
-                 exchange.write("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n"
-                     + new String(body, StandardCharsets.ISO_8859_1));
-             });
-             ProxyUnderTest proxy = ProxyUnderTest.builder().routes().route("raw", upstream.uri()).start().awaitToken();
+        ScriptedUpstream upstream = new ScriptedUpstream(exchange -> {
+            exchange.write("HTTP/1.1 100 Continue\r\n\r\n");
+            byte[] body = exchange.readBody();
+            exchange.write("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n"
+                + new String(body, StandardCharsets.ISO_8859_1));
+        });
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder().routes().route("raw", upstream).start().awaitToken();
              Socket client = new Socket("127.0.0.1", proxy.port())) {
             client.setSoTimeout(30_000);
             OutputStream out = client.getOutputStream();

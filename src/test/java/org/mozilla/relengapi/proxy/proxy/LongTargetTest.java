@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mozilla.relengapi.proxy.testsupport.HttpFake;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RawHttp;
+import org.mozilla.relengapi.proxy.testsupport.Scripts;
 import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
 
 /**
@@ -23,23 +22,9 @@ class LongTargetTest {
     private static final int TOKEN_LENGTH = 4000;
     /** The connector's limit on a request head is 8 KiB: a request line alone of more than that is a 414. */
     private static final int HEAD_LIMIT = 8192;
-    private static ProxyUnderTest proxy;
-
-    @BeforeAll
-    static void startProxy() throws InterruptedException {
-        proxy = ProxyUnderTest.builder().basePath("/base").tokenService(service -> service.issueTokensOfLength(TOKEN_LENGTH))
-            .start().awaitToken();
-    }
-
-    @AfterAll
-    static void stopProxy() throws Exception {
-        proxy.close();
-    }
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        proxy.upstreams.values().forEach(EchoUpstream::clear);
-    }
+    @RegisterExtension
+    static final ProxyUnderTest proxy = ProxyUnderTest.builder().basePath("/base")
+        .tokens(new Scripts.Tokens().ofLength(TOKEN_LENGTH)).build();
 
     private static String targetOfLength(int length) {
         String prefix = "/tooltool/";
@@ -55,7 +40,7 @@ class LongTargetTest {
         String target = targetOfLength(7900);
         RawHttp.Response response = get(target);
         assertEquals(200, response.status(), response.text().substring(0, Math.min(300, response.text().length())));
-        EchoUpstream tooltool = proxy.upstream("tooltool");
+        HttpFake tooltool = proxy.upstream("tooltool");
         assertEquals("/base" + target.substring("/tooltool".length()), tooltool.lastRequest().rawPath());
         assertEquals(TOKEN_LENGTH, tooltool.lastRequest().header("Authorization").length() - "Bearer ".length());
     }
@@ -68,7 +53,7 @@ class LongTargetTest {
         assertEquals("target_too_long", body.get("error").getAsString(), response.text());
         assertTrue(body.get("message").getAsString().length() > 0, response.text());
         SecretLeakCheck.assertNoSecretIn(response.text());
-        for (EchoUpstream upstream : proxy.upstreams.values()) {
+        for (HttpFake upstream : proxy.upstreams.values()) {
             assertTrue(upstream.requests().isEmpty(), upstream.uri() + " was reached");
         }
     }

@@ -2,15 +2,15 @@ package org.mozilla.relengapi.proxy.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
+import org.mozilla.relengapi.proxy.testsupport.HttpFake;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RawHttp;
 import org.mozilla.relengapi.proxy.testsupport.RecordedRequest;
+import org.mozilla.relengapi.proxy.testsupport.Scripts;
 
 /**
  * The path and query reach the upstream byte for byte as the client encoded them (RFC 3986 §2.2: an encoded reserved
@@ -18,22 +18,12 @@ import org.mozilla.relengapi.proxy.testsupport.RecordedRequest;
  * that no client library re-encodes them on the way in.
  */
 class PathForwardingTest {
-    private static EchoUpstream plain;
-    private static ProxyUnderTest proxy;
+    private static final HttpFake plain = new HttpFake(Scripts.echo("plain"));
+    @RegisterExtension
+    static final ProxyUnderTest proxy = ProxyUnderTest.builder().routes("tooltool").basePath("/base")
+        .route("plain", plain).build();
 
-    @BeforeAll
-    static void startProxy() throws InterruptedException {
-        plain = EchoUpstream.start("plain");
-        proxy = ProxyUnderTest.builder().routes("tooltool").basePath("/base").route("plain", plain.uri()).start().awaitToken();
-    }
-
-    @AfterAll
-    static void stopProxy() throws Exception {
-        proxy.close();
-        plain.close();
-    }
-
-    private static RecordedRequest forward(String target, EchoUpstream upstream) throws Exception {
+    private static RecordedRequest forward(String target, HttpFake upstream) throws Exception {
         RawHttp.Response response = RawHttp.send(proxy.port(),
             "GET " + target + " HTTP/1.1\r\nHost: relengapi\r\nConnection: close\r\n\r\n");
         assertEquals(200, response.status(), response.text());

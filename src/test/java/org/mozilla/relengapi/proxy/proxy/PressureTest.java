@@ -22,9 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mozilla.relengapi.proxy.testsupport.MalformedRequests;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RawHttp;
@@ -34,17 +33,8 @@ class PressureTest {
     private static final int CLIENTS = 1000;
     private static final int FUZZ_CASES = 10_000;
     private static final long SEED = 20261126L;
-    private static ProxyUnderTest proxy;
-
-    @BeforeAll
-    static void startProxy() throws InterruptedException {
-        proxy = ProxyUnderTest.builder().withCatchAll().start().awaitToken();
-    }
-
-    @AfterAll
-    static void stopProxy() throws Exception {
-        proxy.close();
-    }
+    @RegisterExtension
+    static final ProxyUnderTest proxy = ProxyUnderTest.builder().withCatchAll().build();
 
     @Test
     void thousandConcurrentKeepAliveClientsAllSucceed() throws Exception {
@@ -107,7 +97,7 @@ class PressureTest {
             fail("case " + index + " got " + status + " for:\n" + new String(request, StandardCharsets.ISO_8859_1));
         }
         boolean fromEcho = response.contains("\r\nX-Upstream: ");
-        for (String token : proxy.tokenService.issuedTokens()) {
+        for (String token : proxy.tokens.issued()) {
             if (response.contains(token) && !fromEcho) {
                 fail("case " + index + ": a token outside an echo response");
             }

@@ -10,38 +10,21 @@ import com.google.gson.JsonParser;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
-import org.mozilla.relengapi.proxy.testsupport.EchoUpstream.Echo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mozilla.relengapi.proxy.testsupport.Eventually;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RawHttp;
 import org.mozilla.relengapi.proxy.testsupport.RecordedRequest;
+import org.mozilla.relengapi.proxy.testsupport.Scripts.Echo;
 import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
 
 class ProxyingTest {
-    private static ProxyUnderTest proxy;
-
-    @BeforeAll
-    static void startProxy() throws InterruptedException {
-        proxy = ProxyUnderTest.start().awaitToken();
-    }
-
-    @AfterAll
-    static void stopProxy() throws Exception {
-        proxy.close();
-    }
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        proxy.upstreams.values().forEach(EchoUpstream::clear);
-    }
+    @RegisterExtension
+    static final ProxyUnderTest proxy = ProxyUnderTest.builder().build();
 
     private static String currentToken() {
-        List<String> issued = proxy.tokenService.issuedTokens();
+        List<String> issued = proxy.tokens.issued();
         return issued.get(issued.size() - 1);
     }
 

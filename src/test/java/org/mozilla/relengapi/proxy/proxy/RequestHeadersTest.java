@@ -7,29 +7,18 @@ import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RawHttp;
 import org.mozilla.relengapi.proxy.testsupport.ScriptedUpstream;
 
 /** Client request headers reach the upstream as the client sent them (raw bytes on both ends). */
 class RequestHeadersTest {
-    private static ScriptedUpstream upstream;
-    private static ProxyUnderTest proxy;
-
-    @BeforeAll
-    static void start() throws Exception {
-        upstream = ScriptedUpstream.answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        proxy = ProxyUnderTest.builder().routes().route("raw", upstream.uri()).start().awaitToken();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
+    private static final ScriptedUpstream upstream = ScriptedUpstream.answering(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    @RegisterExtension
+    static final ProxyUnderTest proxy = ProxyUnderTest.builder().routes().route("raw", upstream).build();
 
     /** The header lines the upstream received for a request with these header lines. */
     private static List<String> receivedUpstream(List<String> sentHeaderLines) throws Exception {

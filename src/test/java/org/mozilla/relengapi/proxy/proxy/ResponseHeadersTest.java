@@ -18,8 +18,8 @@ class ResponseHeadersTest {
     private static List<String> headerLinesThroughTheProxy(String upstreamStatusLine, List<String> upstreamHeaderLines)
         throws Exception {
         String answer = upstreamStatusLine + "\r\n" + String.join("\r\n", upstreamHeaderLines) + "\r\nContent-Length: 2\r\n\r\nok";
-        try (ScriptedUpstream upstream = ScriptedUpstream.answering(answer);
-             ProxyUnderTest proxy = ProxyUnderTest.builder().routes().route("raw", upstream.uri()).start().awaitToken()) {
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder().routes().route("raw", ScriptedUpstream.answering(answer))
+            .start().awaitToken()) {
             RawHttp.Response response = RawHttp.send(proxy.port(), "GET /raw/x HTTP/1.1\r\nHost: relengapi\r\n\r\n");
             assertEquals("ok", response.body(), response.text());
             String head = response.text().substring(0, response.text().indexOf("\r\n\r\n"));

@@ -23,9 +23,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mozilla.relengapi.proxy.server.EmbeddedProxy;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RawHttp;
@@ -43,20 +42,11 @@ class SlowClientsTest {
     // The contract says 1 s; the bound is generous for a loaded CI machine, and a blocking proxy never answers.
     private static final Duration ANSWER_BOUND = Duration.ofSeconds(10);
     private static final Duration SETUP_BOUND = Duration.ofSeconds(30);
-    private static ProxyUnderTest proxy;
-
-    @BeforeAll
-    static void startProxy() throws InterruptedException {
-        // The stalled downloads and the request that must still answer share one upstream, as a task's parallel
-        // tooltool downloads do; the slow uploads are spread over routes of their own because each echo upstream
-        // reads bodies on one of its 200 threads.
-        proxy = ProxyUnderTest.builder().routes("tooltool", "up1", "up2", "up3").start().awaitToken();
-    }
-
-    @AfterAll
-    static void stopProxy() throws Exception {
-        proxy.close();
-    }
+    // The stalled downloads and the request that must still answer share one upstream, as a task's parallel tooltool
+    // downloads do; the slow uploads are spread over routes of their own because each echo upstream reads bodies on
+    // one of its 200 threads.
+    @RegisterExtension
+    static final ProxyUnderTest proxy = ProxyUnderTest.builder().routes("tooltool", "up1", "up2", "up3").build();
 
     @Test
     void thousandSlowTransfersInBothDirectionsLeaveOtherRequestsAnswering() throws Exception {

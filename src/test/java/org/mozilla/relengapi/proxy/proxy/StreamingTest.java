@@ -7,28 +7,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mozilla.relengapi.proxy.testsupport.Digests;
-import org.mozilla.relengapi.proxy.testsupport.EchoUpstream.Echo;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RecordedRequest;
+import org.mozilla.relengapi.proxy.testsupport.Scripts.Echo;
 
 class StreamingTest {
     private static final long DOWNLOAD = 200L * 1024 * 1024;
     private static final int UPLOAD = 10 * 1024 * 1024;
-    private static ProxyUnderTest proxy;
-
-    @BeforeAll
-    static void startProxy() throws InterruptedException {
-        proxy = ProxyUnderTest.start().awaitToken();
-    }
-
-    @AfterAll
-    static void stopProxy() throws Exception {
-        proxy.close();
-    }
+    @RegisterExtension
+    static final ProxyUnderTest proxy = ProxyUnderTest.builder().build();
 
     @Test
     void twoHundredMegabyteDownloadArrivesByteExact() throws Exception {

@@ -4,31 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RawHttp;
 import org.mozilla.relengapi.proxy.testsupport.ScriptedUpstream;
 
 /** An upstream's chunked trailers reach HTTP/1.1 clients that sent {@code TE: trailers}. */
 class TrailersTest {
-    private static ScriptedUpstream upstream;
-    private static ProxyUnderTest proxy;
-
-    @BeforeAll
-    static void start() throws Exception {
-        upstream = ScriptedUpstream.answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n"
-            + "2\r\nok\r\n0\r\nContent-Length: 99\r\nSet-Cookie: evil=1\r\nKeep-Alive: timeout=5\r\n"
-            + "X-Checksum: sha256=\"abc\"\r\n\r\n");
-        proxy = ProxyUnderTest.builder().routes().route("raw", upstream.uri()).start().awaitToken();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
+    private static final ScriptedUpstream upstream = ScriptedUpstream.answering(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n"
+        + "2\r\nok\r\n0\r\nContent-Length: 99\r\nSet-Cookie: evil=1\r\nKeep-Alive: timeout=5\r\n"
+        + "X-Checksum: sha256=\"abc\"\r\n\r\n");
+    @RegisterExtension
+    static final ProxyUnderTest proxy = ProxyUnderTest.builder().routes().route("raw", upstream).build();
 
     @Test
     void trailersReachAClientThatSentTeTrailers() throws Exception {

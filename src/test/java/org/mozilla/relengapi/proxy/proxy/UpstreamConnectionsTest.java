@@ -4,17 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
+import org.mozilla.relengapi.proxy.testsupport.HttpFake;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RecordedRequest;
+import org.mozilla.relengapi.proxy.testsupport.Scripts;
 
 class UpstreamConnectionsTest {
 
     @Test
     void routesToTheSameUpstreamShareItsKeepAliveConnection() throws Exception {
-        try (EchoUpstream upstream = EchoUpstream.start("shared");
-             ProxyUnderTest proxy = ProxyUnderTest.builder().routes()
-                 .route("first", upstream.uri()).route("second", upstream.uri()).start().awaitToken()) {
+        HttpFake upstream = new HttpFake(Scripts.echo("shared"));
+        try (ProxyUnderTest proxy = ProxyUnderTest.builder().routes()
+                 .route("first", upstream).route("second", upstream).start().awaitToken()) {
             assertEquals(200, proxy.get("/first/a").statusCode());
             assertEquals(200, proxy.get("/second/b").statusCode());
             assertEquals(200, proxy.get("/first/c").statusCode());

@@ -10,8 +10,9 @@ import com.google.gson.JsonParser;
 import java.net.http.HttpResponse;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
+import org.mozilla.relengapi.proxy.testsupport.HttpFake;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
+import org.mozilla.relengapi.proxy.testsupport.Scripts;
 import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
 
 class DockerflowTest {
@@ -43,7 +44,8 @@ class DockerflowTest {
     @Test
     void heartbeatIs503WithTheReasonWhileTheTokenServiceFails() throws Exception {
         try (ProxyUnderTest proxy = ProxyUnderTest.builder()
-            .tokenService(service -> service.failWith(403, "issuing token lacks base.tokens.tmp.issue")).start()) {
+            .tokenService(service -> service.answerEveryRequestWith(
+                Scripts.Tokens.error(403, "issuing token lacks base.tokens.tmp.issue"))).start()) {
             HttpResponse<String> response = proxy.get("/__heartbeat__");
             for (int i = 0; i < 100 && !response.body().contains("lacks"); i++) {
                 Thread.sleep(100);
@@ -100,7 +102,7 @@ class DockerflowTest {
                 assertEquals(200, proxy.get(path).statusCode(), path);
             }
             assertTrue(proxy.catchAll.requests().isEmpty());
-            for (EchoUpstream upstream : proxy.upstreams.values()) {
+            for (HttpFake upstream : proxy.upstreams.values()) {
                 assertTrue(upstream.requests().isEmpty());
             }
         }

@@ -11,11 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mozilla.relengapi.proxy.testsupport.FakeQueue;
-import org.mozilla.relengapi.proxy.testsupport.FakeTokenService;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mozilla.relengapi.proxy.testsupport.HttpFake;
+import org.mozilla.relengapi.proxy.testsupport.Scripts;
 import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
 import org.mozilla.relengapi.proxy.testsupport.TaskIds;
 
@@ -24,20 +24,15 @@ class LauncherTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private FakeQueue queue;
-    private FakeTokenService tokenService;
+    private final Scripts.Queue tasks = new Scripts.Queue();
+    @RegisterExtension
+    final HttpFake queue = new HttpFake(tasks);
+    @RegisterExtension
+    final HttpFake tokenService = new HttpFake(new Scripts.Tokens());
 
     @BeforeEach
-    void startFakes() {
+    void registerSecret() {
         SecretLeakCheck.registerSecret(TOKEN);
-        queue = FakeQueue.start();
-        tokenService = FakeTokenService.start();
-    }
-
-    @AfterEach
-    void stopFakes() throws Exception {
-        queue.close();
-        tokenService.close();
     }
 
     private Launcher.Started launch(String... args) {
@@ -48,7 +43,7 @@ class LauncherTest {
 
     private List<String> argsFor(String taskId) {
         return new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--relengapi-token", TOKEN,
-            "--root-url", queue.rootUrl().toString(), "--tokens-url", tokenService.tokensUrl().toString(), "--", taskId));
+            "--root-url", queue.uri().toString(), "--tokens-url", tokenService.uri("/tokens").toString(), "--", taskId));
     }
 
     private String stdout() {
@@ -87,7 +82,7 @@ class LauncherTest {
 
     @Test
     void badArgumentsContactNothing() {
-        launch("--relengapi-token", TOKEN, "--root-url", queue.rootUrl().toString(), "--token-lifetime", "1s", "--", TaskIds.TASK);
+        launch("--relengapi-token", TOKEN, "--root-url", queue.uri().toString(), "--token-lifetime", "1s", "--", TaskIds.TASK);
         assertTrue(queue.requests().isEmpty());
         assertTrue(tokenService.requests().isEmpty());
     }
@@ -107,7 +102,7 @@ class LauncherTest {
 
     @Test
     void taskWithoutProxyScopesExitsOneNamingThePrefixAndTask() {
-        queue.addTask(TaskIds.TASK, List.of("queue:create-task:x", "docker-worker:relengapi-proxy:", "docker-worker:relengapi-proxy:tooltool.*"));
+        tasks.add(TaskIds.TASK, List.of("queue:create-task:x", "docker-worker:relengapi-proxy:", "docker-worker:relengapi-proxy:tooltool.*"));
         Launcher.Started started = launch(argsFor(TaskIds.TASK).toArray(String[]::new));
         assertEquals(1, started.exitStatus());
         String line = stderr().lines().filter(l -> l.startsWith("relengapi-proxy:")).findFirst().orElse("");
@@ -117,8 +112,8 @@ class LauncherTest {
 
     @Test
     void transientQueueFailuresAreRetried() throws Exception {
-        queue.addTask(TaskIds.DASH_TASK, List.of("docker-worker:relengapi-proxy:tooltool.download.public"));
-        queue.failNext(2, 503);
+        tasks.add(TaskIds.DASH_TASK, List.of("docker-worker:relengapi-proxy:tooltool.download.public"));
+        queue.answerNextWith(2, Scripts.Queue.outage(503));
         Launcher.Started started = launch(argsFor(TaskIds.DASH_TASK).toArray(String[]::new));
         try {
             assertEquals(0, started.exitStatus(), stderr());
@@ -131,7 +126,7 @@ class LauncherTest {
 
     @Test
     void portAlreadyInUseExitsOneWithoutAStackTrace() throws Exception {
-        queue.addTask(TaskIds.TASK, List.of("docker-worker:relengapi-proxy:tooltool.download.public"));
+        tasks.add(TaskIds.TASK, List.of("docker-worker:relengapi-proxy:tooltool.download.public"));
         List<String> args = argsFor(TaskIds.TASK);
         args.set(1, Integer.toString(queue.port()));
         Launcher.Started started = launch(args.toArray(String[]::new));

@@ -21,15 +21,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mozilla.relengapi.proxy.testsupport.Digests;
-import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
-import org.mozilla.relengapi.proxy.testsupport.FakeQueue;
-import org.mozilla.relengapi.proxy.testsupport.FakeTokenService;
+import org.mozilla.relengapi.proxy.testsupport.HttpFake;
 import org.mozilla.relengapi.proxy.testsupport.ProxyProcess;
+import org.mozilla.relengapi.proxy.testsupport.Scripts;
 import org.mozilla.relengapi.proxy.testsupport.TaskIds;
 
 /** The runnable jar as an operator runs it: a separate JVM, its exit status and everything it prints. */
@@ -39,38 +38,33 @@ class RunnableJarIT {
     @TempDir
     Path dir;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private FakeQueue queue;
-    private FakeTokenService tokenService;
-    private EchoUpstream tooltool;
+    @RegisterExtension
+    final HttpFake queue = new HttpFake(new Scripts.Queue()
+        .add(TaskIds.DASH_TASK, List.of("docker-worker:relengapi-proxy:tooltool.download.public")));
+    private final Scripts.Tokens tokens = new Scripts.Tokens();
+    @RegisterExtension
+    final HttpFake tokenService = new HttpFake(tokens);
+    @RegisterExtension
+    final HttpFake tooltool = new HttpFake(Scripts.echo("tooltool"));
     private String issuingToken;
     private Path tokenFile;
 
     @BeforeEach
-    void startFakes() throws Exception {
+    void writeTokenFile() throws Exception {
         issuingToken = "jar-issuing-" + UUID.randomUUID();
         tokenFile = Files.writeString(dir.resolve("issuing.token"), issuingToken + "\n");
-        queue = FakeQueue.start().addTask(TaskIds.DASH_TASK, List.of("docker-worker:relengapi-proxy:tooltool.download.public"));
-        tokenService = FakeTokenService.start();
-        tooltool = EchoUpstream.start("tooltool");
-    }
-
-    @AfterEach
-    void stopFakes() throws Exception {
-        queue.close();
-        tokenService.close();
-        tooltool.close();
     }
 
     private ProxyProcess startProxy(String... jvmOptions) throws Exception {
         return ProxyProcess.start(List.of(jvmOptions), List.of("--port=0", "--bind=127.0.0.1", "--relengapi-token-file=" + tokenFile,
-            "--root-url", queue.rootUrl().toString(), "--tokens-url", tokenService.tokensUrl().toString(),
+            "--root-url", queue.uri().toString(), "--tokens-url", tokenService.uri("/tokens").toString(),
             "--route", "tooltool=" + tooltool.uri(), "--", TaskIds.DASH_TASK));
     }
 
     private void assertNoSecretIn(ProxyProcess proxy) {
         String output = proxy.stdout() + proxy.stderr();
         assertFalse(output.contains(issuingToken), "issuing token in output");
-        for (String token : tokenService.issuedTokens()) {
+        for (String token : tokens.issued()) {
             assertFalse(output.contains(token), "temporary token in output");
         }
     }
@@ -98,7 +92,7 @@ class RunnableJarIT {
     @Test
     void unknownTaskExitsOneWithOneLine() throws Exception {
         try (ProxyProcess proxy = ProxyProcess.start(List.of("--port=0", "--relengapi-token-file", tokenFile.toString(),
-            "--root-url", queue.rootUrl().toString(), "--", TaskIds.TASK))) {
+            "--root-url", queue.uri().toString(), "--", TaskIds.TASK))) {
             assertEquals(1, proxy.waitFor(START));
             assertEquals(1, proxy.stderr().lines().count(), proxy.stderr());
             assertTrue(proxy.stderr().contains(TaskIds.TASK));
@@ -107,7 +101,7 @@ class RunnableJarIT {
 
     @Test
     void queueThatKeepsFailingExitsOneAfterBoundedRetries() throws Exception {
-        queue.failNext(Integer.MAX_VALUE, 503);
+        queue.answerEveryRequestWith(Scripts.Queue.outage(503));
         long start = System.nanoTime();
         try (ProxyProcess proxy = startProxy()) {
             assertEquals(1, proxy.waitFor(Duration.ofSeconds(60)));
@@ -141,7 +135,7 @@ class RunnableJarIT {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/tooltool/sha512/abc")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode());
-            assertEquals("Bearer " + tokenService.issuedTokens().get(0), tooltool.lastRequest().header("Authorization"));
+            assertEquals("Bearer " + tokens.issued().get(0), tooltool.lastRequest().header("Authorization"));
             assertEquals("Bearer " + issuingToken, tokenService.requests().get(0).header("Authorization"));
             long signalled = System.nanoTime();
             proxy.terminate();
@@ -172,8 +166,8 @@ class RunnableJarIT {
     @Test
     void mozlogPutsOneJsonRecordPerLineOnStdoutWithARequestSummaryPerRequest() throws Exception {
         try (ProxyProcess proxy = ProxyProcess.start(List.of(), List.of("--port=0", "--bind=127.0.0.1", "--log-format=mozlog",
-            "--relengapi-token-file=" + tokenFile, "--root-url", queue.rootUrl().toString(),
-            "--tokens-url", tokenService.tokensUrl().toString(), "--route", "tooltool=" + tooltool.uri(), "--", TaskIds.DASH_TASK))) {
+            "--relengapi-token-file=" + tokenFile, "--root-url", queue.uri().toString(),
+            "--tokens-url", tokenService.uri("/tokens").toString(), "--route", "tooltool=" + tooltool.uri(), "--", TaskIds.DASH_TASK))) {
             int port = awaitMozlogListening(proxy);
             client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/tooltool/x?q=secret")).build(),
                 HttpResponse.BodyHandlers.ofString());

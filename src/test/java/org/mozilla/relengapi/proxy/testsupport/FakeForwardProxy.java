@@ -27,11 +27,11 @@ import org.eclipse.jetty.server.handler.ConnectHandler;
  * {@code <anything>.egress.test}: it sends them to 127.0.0.1 on the port asked for, so a client that ignored it
  * would fail for want of DNS. Other names are refused. Optionally it demands {@code Proxy-Authorization: Basic}.
  */
-public final class FakeForwardProxy implements AutoCloseable {
+public final class FakeForwardProxy extends TestServer {
     public static final String DOMAIN = ".egress.test";
 
-    private final Server server;
-    private final ServerConnector connector;
+    private Server server;
+    private ServerConnector connector;
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private volatile String expectedAuthorization;
 
@@ -39,7 +39,13 @@ public final class FakeForwardProxy implements AutoCloseable {
     public record Seen(String requestLine, String proxyAuthorization) {
     }
 
-    private FakeForwardProxy() {
+    public FakeForwardProxy start() throws Exception {
+        open();
+        return this;
+    }
+
+    @Override
+    protected void startServing() throws Exception {
         server = new Server();
         connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -50,15 +56,12 @@ public final class FakeForwardProxy implements AutoCloseable {
         forwarding.setAsyncSupported(true);
         context.addServlet(forwarding, "/*");
         server.setHandler(new Tunnels(context));
-        try {
-            server.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the forward proxy", e);
-        }
+        server.start();
     }
 
-    public static FakeForwardProxy start() {
-        return new FakeForwardProxy();
+    @Override
+    protected void forgetRequests() {
+        seen.clear();
     }
 
     /** From now on, refuse (407) any request without {@code Proxy-Authorization: Basic base64(user:password)}. */
@@ -69,6 +72,7 @@ public final class FakeForwardProxy implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:port}, for HTTP_PROXY and the like. */
+    @Override
     public URI uri() {
         return URI.create("http://127.0.0.1:" + connector.getLocalPort());
     }
@@ -91,7 +95,7 @@ public final class FakeForwardProxy implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    protected void stopServing() throws Exception {
         server.stop();
     }
 

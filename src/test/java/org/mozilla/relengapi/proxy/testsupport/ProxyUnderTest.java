@@ -14,48 +14,92 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.mozilla.relengapi.proxy.server.EmbeddedProxy;
 import org.mozilla.relengapi.proxy.server.Launcher;
 
 /**
  * The proxy started in-process through its real command line, in front of a fake queue, a fake token service and
- * one echo upstream per route, all on 127.0.0.1 and free ports.
+ * one echo upstream per route, all on 127.0.0.1 and free ports. As an extension ({@link TestServer}) it waits for
+ * the proxy's first token before any test, and forgets between tests what the upstreams received; the queue and the
+ * token service keep their requests for the proxy's whole life, which is when it asks them.
  */
-public final class ProxyUnderTest implements AutoCloseable {
+public final class ProxyUnderTest extends TestServer {
     public static final List<String> PERMISSIONS = List.of("tooltool.download.internal", "tooltool.download.public");
 
-    public final FakeQueue queue;
-    public final FakeTokenService tokenService;
-    public final Map<String, EchoUpstream> upstreams;
-    public final EchoUpstream catchAll;
+    public final HttpFake queue;
+    public final HttpFake tokenService;
+    public final Scripts.Tokens tokens;
+    public final Map<String, HttpFake> upstreams = new LinkedHashMap<>();
+    public final HttpFake catchAll;
     public final String issuingToken;
-    private final EmbeddedProxy proxy;
+    private final Builder builder;
+    private EmbeddedProxy proxy;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
 
     private ProxyUnderTest(Builder builder) {
+        this.builder = builder;
         issuingToken = "issuing-" + UUID.randomUUID();
         SecretLeakCheck.registerSecret(issuingToken);
-        queue = FakeQueue.start().addTask(TaskIds.TASK, builder.scopes, builder.deadline);
-        tokenService = builder.tokenServiceTls == null ? FakeTokenService.start() : FakeTokenService.startHttps(builder.tokenServiceTls);
+        queue = new HttpFake(new Scripts.Queue().add(TaskIds.TASK, builder.scopes, builder.deadline));
+        tokens = builder.tokens;
+        tokenService = new HttpFake(tokens, builder.tokenServiceTls);
         builder.tokenServiceSetup.accept(tokenService);
-        upstreams = new LinkedHashMap<>();
+        builder.routes.forEach(prefix -> upstreams.put(prefix, new HttpFake(Scripts.echo(prefix))));
+        catchAll = builder.catchAll ? new HttpFake(Scripts.echo("catch-all")) : null;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static ProxyUnderTest start() throws Exception {
+        return builder().start();
+    }
+
+    /** Every fake this proxy starts and stops: its own and those given to {@link Builder#route(String, TestServer)}. */
+    private List<TestServer> fakes() {
+        List<TestServer> fakes = new ArrayList<>(List.of(queue, tokenService));
+        fakes.addAll(upstreams.values());
+        if (catchAll != null) {
+            fakes.add(catchAll);
+        }
+        fakes.addAll(builder.fakes);
+        return fakes;
+    }
+
+    @Override
+    protected void startServing() throws Exception {
+        try {
+            for (TestServer fake : fakes()) {
+                fake.open();
+            }
+            launch();
+        } catch (Exception e) {
+            try {
+                closeFakes();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void launch() {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
             builder.tokenFile == null ? "--relengapi-token=" + issuingToken : "--relengapi-token-file=" + builder.tokenFile,
-            "--root-url", builder.address(queue.rootUrl(), "queue").toString(),
+            "--root-url", builder.address(queue.uri(), "queue").toString(),
             "--tokens-url", builder.tokensUrl != null ? builder.tokensUrl.toString()
-                : builder.address(tokenService.tokensUrl(), "tokens").toString()));
-        for (String prefix : builder.routes) {
-            EchoUpstream upstream = EchoUpstream.start(prefix);
-            upstreams.put(prefix, upstream);
+                : builder.address(tokenService.uri("/tokens"), "tokens").toString()));
+        upstreams.forEach((prefix, upstream) -> {
             args.add("--route");
             args.add(prefix + "=" + builder.address(upstream.uri(), prefix) + builder.basePath);
-        }
+        });
         builder.extraRoutes.forEach((prefix, url) -> {
             args.add("--route");
-            args.add(prefix + "=" + url);
+            args.add(prefix + "=" + url.get());
         });
-        catchAll = builder.catchAll ? EchoUpstream.start("catch-all") : null;
         if (catchAll != null) {
             args.add("--relengapi-host=" + catchAll.uri());
         }
@@ -65,30 +109,31 @@ public final class ProxyUnderTest implements AutoCloseable {
         Launcher.Started started = new Launcher(System.out, System.err, builder.environment).start(args);
         proxy = started.proxy();
         if (proxy == null) {
-            IllegalStateException failure = new IllegalStateException("proxy did not start: exit status " + started.exitStatus());
-            try {
-                closeFakes();
-            } catch (Exception e) {
-                failure.addSuppressed(e);
-            }
-            throw failure;
+            throw new IllegalStateException("proxy did not start: exit status " + started.exitStatus());
         }
     }
 
-    public static Builder builder() {
-        return new Builder();
+    @Override
+    protected void ready() throws InterruptedException {
+        awaitToken();
     }
 
-    public static ProxyUnderTest start() {
-        return builder().start();
+    @Override
+    protected void forgetRequests() {
+        fakes().stream().filter(fake -> fake != queue && fake != tokenService).forEach(TestServer::forgetRequests);
     }
 
-    public EchoUpstream upstream(String prefix) {
+    public HttpFake upstream(String prefix) {
         return upstreams.get(prefix);
     }
 
     public int port() {
         return proxy.port();
+    }
+
+    @Override
+    public URI uri() {
+        return uri("");
     }
 
     public URI uri(String path) {
@@ -128,19 +173,17 @@ public final class ProxyUnderTest implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        proxy.close();
-        closeFakes();
+    protected void stopServing() throws Exception {
+        try {
+            proxy.close();
+        } finally {
+            closeFakes();
+        }
     }
 
     private void closeFakes() throws Exception {
-        queue.close();
-        tokenService.close();
-        for (EchoUpstream upstream : upstreams.values()) {
-            upstream.close();
-        }
-        if (catchAll != null) {
-            catchAll.close();
+        for (TestServer fake : fakes()) {
+            fake.close();
         }
     }
 
@@ -151,8 +194,10 @@ public final class ProxyUnderTest implements AutoCloseable {
         private boolean catchAll;
         private String basePath = "";
         private final List<String> extraArgs = new ArrayList<>();
-        private Consumer<FakeTokenService> tokenServiceSetup = service -> { };
-        private final Map<String, URI> extraRoutes = new LinkedHashMap<>();
+        private Consumer<HttpFake> tokenServiceSetup = service -> { };
+        private Scripts.Tokens tokens = new Scripts.Tokens();
+        private final Map<String, Supplier<URI>> extraRoutes = new LinkedHashMap<>();
+        private final List<TestServer> fakes = new ArrayList<>();
         private Path tokenFile;
         private URI tokensUrl;
         private Map<String, String> environment = Map.of();
@@ -190,9 +235,16 @@ public final class ProxyUnderTest implements AutoCloseable {
             return this;
         }
 
-        /** A route to an upstream that is not an echo (a closed port, a silent or an HTTPS server). */
+        /** A route to a URL that is no fake of this proxy's (a closed port, a name only a forward proxy knows). */
         public Builder route(String prefix, URI url) {
-            extraRoutes.put(prefix, url);
+            extraRoutes.put(prefix, () -> url);
+            return this;
+        }
+
+        /** A route to a fake other than an echo (scripted bytes, HTTPS): the proxy starts and stops it with its own. */
+        public Builder route(String prefix, TestServer fake) {
+            fakes.add(fake);
+            extraRoutes.put(prefix, fake::uri);
             return this;
         }
 
@@ -203,8 +255,14 @@ public final class ProxyUnderTest implements AutoCloseable {
         }
 
         /** Prepares the fake token service before the proxy starts (and asks for its first token). */
-        public Builder tokenService(Consumer<FakeTokenService> setup) {
+        public Builder tokenService(Consumer<HttpFake> setup) {
             tokenServiceSetup = setup;
+            return this;
+        }
+
+        /** The token service's script, when it must issue tokens other than the default ones. */
+        public Builder tokens(Scripts.Tokens issuer) {
+            tokens = issuer;
             return this;
         }
 
@@ -239,7 +297,15 @@ public final class ProxyUnderTest implements AutoCloseable {
             return this;
         }
 
-        public ProxyUnderTest start() {
+        /** Starts the proxy now, for a test that closes it itself. */
+        public ProxyUnderTest start() throws Exception {
+            ProxyUnderTest proxy = build();
+            proxy.open();
+            return proxy;
+        }
+
+        /** The proxy not yet started: for a {@code @RegisterExtension} field, which starts it. */
+        public ProxyUnderTest build() {
             return new ProxyUnderTest(this);
         }
     }

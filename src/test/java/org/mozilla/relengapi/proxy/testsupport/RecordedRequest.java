@@ -15,10 +15,12 @@ import java.util.Map;
 
 /**
  * What a fake server received. Bodies are digested as they stream in; only the first {@value #KEPT} bytes are
- * kept, so a multi-MB upload costs no memory. {@code remotePort} tells which connection brought the request.
+ * kept, so a multi-MB upload costs no memory. {@code remotePort} tells which connection brought the request,
+ * {@code localPort} which server received it.
  */
 public record RecordedRequest(String method, String rawPath, String query, Map<String, List<String>> headers,
-                              long bodyLength, String bodySha256, byte[] bodyStart, int remotePort) {
+                              long bodyLength, String bodySha256, byte[] bodyStart, int remotePort,
+                              int localPort) {
     static final int KEPT = 64 * 1024;
 
     static RecordedRequest read(HttpServletRequest request) throws IOException {
@@ -43,7 +45,8 @@ public record RecordedRequest(String method, String rawPath, String query, Map<S
         byte[] start = new byte[keptLength];
         System.arraycopy(kept, 0, start, 0, keptLength);
         return new RecordedRequest(request.getMethod(), request.getRequestURI(), request.getQueryString(), headers,
-            length, HexFormat.of().formatHex(sha.digest()), start, request.getRemotePort());
+            length, HexFormat.of().formatHex(sha.digest()), start, request.getRemotePort(),
+            request.getLocalPort());
     }
 
     /** The first value of a header (name in any case), or null. */

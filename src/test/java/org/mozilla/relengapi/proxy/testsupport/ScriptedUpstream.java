@@ -16,12 +16,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * An upstream on a raw socket that answers with bytes the test writes itself, for what a Jetty server cannot be
  * made to send: header bytes exactly as given, {@code 1xx} answers before the final one, trailers, a body that
- * breaks off. It records each request head byte for byte, as the proxy sent it. Connections are kept alive: after
- * an answer the next request is read from the same connection, unless the script closed it.
+ * breaks off, no answer at all. It records each request head byte for byte, as the proxy sent it. Connections are
+ * kept alive: after an answer the next request is read from the same connection, unless the script closed it.
  */
-public final class ScriptedUpstream implements AutoCloseable {
-    private final ServerSocket socket;
+public final class ScriptedUpstream extends TestServer {
     private final Script script;
+    private ServerSocket socket;
     private final List<String> requestHeads = new CopyOnWriteArrayList<>();
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
@@ -56,23 +56,47 @@ public final class ScriptedUpstream implements AutoCloseable {
         }
     }
 
-    private ScriptedUpstream(Script script) throws IOException {
+    public ScriptedUpstream(Script script) {
         this.script = script;
+    }
+
+    /** An upstream that answers every request with these bytes, exactly. */
+    public static ScriptedUpstream answering(String response) {
+        return new ScriptedUpstream(exchange -> exchange.write(response));
+    }
+
+    /** An upstream that sends these bytes and then closes the connection, as one that goes away mid-answer. */
+    public static ScriptedUpstream droppingAfter(String partialResponse) {
+        return new ScriptedUpstream(exchange -> {
+            exchange.write(partialResponse);
+            exchange.socket().close();
+        });
+    }
+
+    /** An upstream that reads requests and never answers. */
+    public static ScriptedUpstream silent() {
+        return new ScriptedUpstream(exchange -> { });
+    }
+
+    public ScriptedUpstream start() throws Exception {
+        open();
+        return this;
+    }
+
+    @Override
+    protected void startServing() throws IOException {
         socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         Thread acceptor = new Thread(this::acceptForever, "scripted-upstream");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    public static ScriptedUpstream start(Script script) throws IOException {
-        return new ScriptedUpstream(script);
+    @Override
+    protected void forgetRequests() {
+        requestHeads.clear();
     }
 
-    /** An upstream that answers every request with these bytes, exactly. */
-    public static ScriptedUpstream answering(String response) throws IOException {
-        return start(exchange -> exchange.write(response));
-    }
-
+    @Override
     public URI uri() {
         return URI.create("http://127.0.0.1:" + socket.getLocalPort());
     }
@@ -87,6 +111,7 @@ public final class ScriptedUpstream implements AutoCloseable {
     }
 
     private void acceptForever() {
+        ServerSocket socket = this.socket;
         while (!socket.isClosed()) {
             try {
                 Socket connection = socket.accept();
@@ -128,7 +153,7 @@ public final class ScriptedUpstream implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    protected void stopServing() throws IOException {
         socket.close();
         for (Socket s : accepted) {
             s.close();

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.mozilla.relengapi.proxy.cli.IssuingToken;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RecordedRequest;
+import org.mozilla.relengapi.proxy.testsupport.Scripts;
 
 class TokenIssuanceTest {
 
@@ -77,7 +78,7 @@ class TokenIssuanceTest {
     void tokenIsRenewedInTheBackgroundAndNoRequestFails() throws Exception {
         // The service grants 4 s tokens: renewal is due every 3 s.
         try (ProxyUnderTest proxy = ProxyUnderTest.builder()
-            .tokenService(service -> service.shortenTokensTo(Duration.ofSeconds(4))).start().awaitToken()) {
+            .tokens(new Scripts.Tokens().shortenedTo(Duration.ofSeconds(4))).start().awaitToken()) {
             Set<String> seen = new LinkedHashSet<>();
             long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
             int requests = 0;

@@ -19,11 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mozilla.relengapi.proxy.testsupport.Digests;
-import org.mozilla.relengapi.proxy.testsupport.EchoUpstream;
 import org.mozilla.relengapi.proxy.testsupport.FakeForwardProxy;
-import org.mozilla.relengapi.proxy.testsupport.FakeQueue;
-import org.mozilla.relengapi.proxy.testsupport.FakeTokenService;
+import org.mozilla.relengapi.proxy.testsupport.HttpFake;
 import org.mozilla.relengapi.proxy.testsupport.RecordedRequest;
+import org.mozilla.relengapi.proxy.testsupport.Scripts;
 import org.mozilla.relengapi.proxy.testsupport.ServletContainer;
 import org.mozilla.relengapi.proxy.testsupport.TaskIds;
 
@@ -38,35 +37,40 @@ abstract class WarDeploymentContract {
     static final String EGRESS = "egress";
     static final String BAD_ARGUMENT_LINE = "relengapi-proxy: --route nonsense: expected PREFIX=URL";
 
-    static FakeQueue queue;
-    static FakeTokenService tokenService;
-    static EchoUpstream tooltool;
+    static HttpFake queue;
+    static Scripts.Tokens tokens;
+    static HttpFake tokenService;
+    static HttpFake tooltool;
     static String issuingToken;
     static ServletContainer container;
     static FakeForwardProxy forwardProxy;
     /** The {@value #EGRESS} deployment's own, so that {@link #tokenService} holds the main deployment's tokens only. */
-    static FakeTokenService egressTokenService;
+    static Scripts.Tokens egressTokens;
+    static HttpFake egressTokenService;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Starts the fakes and the container (made by {@code containerFactory}) with both deployments. */
     static void startContainer(Path dir, ContainerFactory containerFactory) throws Exception {
         issuingToken = "war-issuing-" + UUID.randomUUID();
         Path tokenFile = Files.writeString(dir.resolve("issuing.token"), issuingToken + "\n");
-        queue = FakeQueue.start().addTask(TaskIds.TASK, List.of("docker-worker:relengapi-proxy:tooltool.download.internal"));
-        tokenService = FakeTokenService.start();
-        tooltool = EchoUpstream.start("tooltool");
+        queue = new HttpFake(new Scripts.Queue()
+            .add(TaskIds.TASK, List.of("docker-worker:relengapi-proxy:tooltool.download.internal"))).start();
+        tokens = new Scripts.Tokens();
+        tokenService = new HttpFake(tokens).start();
+        tooltool = new HttpFake(Scripts.echo("tooltool")).start();
         Path base = Files.createDirectories(dir.resolve("base"));
         container = containerFactory.create(base);
-        String common = "--relengapi-token-file " + tokenFile + " --root-url " + queue.rootUrl()
-            + " --tokens-url " + tokenService.tokensUrl() + " --idle-timeout 60s";
+        String common = "--relengapi-token-file " + tokenFile + " --root-url " + queue.uri()
+            + " --tokens-url " + tokenService.uri("/tokens") + " --idle-timeout 60s";
         container.deploy(CONTEXT, common + " --route tooltool=" + tooltool.uri() + " -- " + TaskIds.TASK);
         container.deploy(BROKEN, common + " --route nonsense -- " + TaskIds.TASK);
-        egressTokenService = FakeTokenService.start();
+        egressTokens = new Scripts.Tokens();
+        egressTokenService = new HttpFake(egressTokens).start();
         container.deploy(EGRESS, "--relengapi-token-file " + tokenFile
-            + " --root-url " + FakeForwardProxy.nameOnlyTheProxyKnows(queue.rootUrl(), "queue")
-            + " --tokens-url " + FakeForwardProxy.nameOnlyTheProxyKnows(egressTokenService.tokensUrl(), "tokens")
+            + " --root-url " + FakeForwardProxy.nameOnlyTheProxyKnows(queue.uri(), "queue")
+            + " --tokens-url " + FakeForwardProxy.nameOnlyTheProxyKnows(egressTokenService.uri("/tokens"), "tokens")
             + " --route tooltool=" + FakeForwardProxy.nameOnlyTheProxyKnows(tooltool.uri(), "tooltool") + " -- " + TaskIds.TASK);
-        forwardProxy = FakeForwardProxy.start();
+        forwardProxy = new FakeForwardProxy().start();
         // The other deployments use loopback addresses, which are never proxied.
         container.start("/" + CONTEXT + "/__heartbeat__", Map.of("HTTP_PROXY", forwardProxy.uri().toString(), "NO_PROXY", ""));
     }
@@ -98,7 +102,7 @@ abstract class WarDeploymentContract {
         RecordedRequest received = tooltool.lastRequest();
         assertEquals("/sha512/abc", received.rawPath());
         assertEquals("x=1", received.query());
-        assertEquals("Bearer " + tokenService.issuedTokens().get(0), received.header("Authorization"));
+        assertEquals("Bearer " + tokens.issued().get(0), received.header("Authorization"));
         assertEquals("Bearer " + issuingToken, tokenService.requests().get(0).header("Authorization"));
     }
 
@@ -107,7 +111,7 @@ abstract class WarDeploymentContract {
         HttpResponse<String> response = get("/" + EGRESS + "/tooltool/through-the-forward-proxy");
         assertEquals(200, response.statusCode(), response.body());
         assertEquals("/through-the-forward-proxy", tooltool.lastRequest().rawPath());
-        assertEquals("Bearer " + egressTokenService.issuedTokens().get(0), tooltool.lastRequest().header("Authorization"));
+        assertEquals("Bearer " + egressTokens.issued().get(0), tooltool.lastRequest().header("Authorization"));
         List<String> seen = forwardProxy.seen().stream().map(FakeForwardProxy.Seen::requestLine).toList();
         for (String expected : List.of("GET http://queue.egress.test:", "POST http://tokens.egress.test:",
             "GET http://tooltool.egress.test:")) {
@@ -152,9 +156,9 @@ abstract class WarDeploymentContract {
     void quotedAndJsonResponseHeadersPassThroughUnchanged() throws Exception {
         HttpResponse<String> response = get("/" + CONTEXT + "/tooltool/quoted-redirect");
         assertEquals(302, response.statusCode());
-        assertEquals(List.of(EchoUpstream.NEL), response.headers().allValues("NEL"));
+        assertEquals(List.of(Scripts.NEL), response.headers().allValues("NEL"));
         assertEquals(List.of(tooltool.uri("/followed").toString()), response.headers().allValues("Location"));
-        assertEquals(List.of(EchoUpstream.CONTENT_DISPOSITION), response.headers().allValues("Content-Disposition"));
+        assertEquals(List.of(Scripts.CONTENT_DISPOSITION), response.headers().allValues("Content-Disposition"));
     }
 
     @Test
@@ -184,8 +188,8 @@ abstract class WarDeploymentContract {
         String log = container.log();
         assertTrue(log.contains("task " + TaskIds.TASK + ": permissions"), log);
         assertFalse(log.contains(issuingToken));
-        for (FakeTokenService service : List.of(tokenService, egressTokenService)) {
-            for (String token : service.issuedTokens()) {
+        for (Scripts.Tokens issuer : List.of(tokens, egressTokens)) {
+            for (String token : issuer.issued()) {
                 assertFalse(log.contains(token));
             }
         }
