@@ -44,8 +44,10 @@ import javax.net.ssl.X509TrustManager;
 public final class ControlPlane {
     /** A request waits at most 10 s for a token; an attempt that takes longer is of no use to anyone. */
     private static final Duration CALL_LIMIT = Duration.ofSeconds(10);
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().registerTypeAdapter(Instant.class,
-        (JsonDeserializer<Instant>) (json, type, context) -> OffsetDateTime.parse(json.getAsString()).toInstant()).create();
+    private static final JsonDeserializer<Instant> DATE = (json, type, context) ->
+        OffsetDateTime.parse(json.getAsString()).toInstant();
+    private static final Gson GSON =
+        new GsonBuilder().disableHtmlEscaping().registerTypeAdapter(Instant.class, DATE).create();
 
     private final HttpClient http;
 
@@ -138,7 +140,8 @@ public final class ControlPlane {
         bearer.ifPresent(token -> builder.header("Authorization", "Bearer " + token.reveal()));
         HttpRequest request = builder.header("Accept", "application/json").build();
         String name = request.method() + " " + request.uri();
-        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> exchange =
+            http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> response;
         try {
             response = exchange.get(CALL_LIMIT.toMillis(), TimeUnit.MILLISECONDS);

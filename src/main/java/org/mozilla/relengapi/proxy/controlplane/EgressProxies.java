@@ -13,25 +13,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Which forward proxy, if any, an outbound call goes through: Go's {@code http.ProxyFromEnvironment} rules, so
- * that the proxy behaves in a locked-down network as the Go original did.
- *
- * <ul>
- *   <li>{@code https://} targets use {@code HTTPS_PROXY}, else {@code https_proxy}; {@code http://} targets
- *       {@code HTTP_PROXY}, else {@code http_proxy} (an empty variable counts as unset). A value without a scheme
- *       means {@code http://}.</li>
- *   <li>{@code localhost} and loopback addresses are never proxied.</li>
- *   <li>{@code NO_PROXY} (else {@code no_proxy}): comma-separated; {@code *} (nothing is proxied); an IP or a CIDR;
- *       a host name, which also matches its subdomains, with or without a leading {@code .} or {@code *.} (a
- *       leading dot matches only subdomains); each may end in {@code :port}, then only that port matches. Go
- *       ignores an entry it cannot read, and so does this.</li>
- * </ul>
- *
- * <p>Pure: no look-up, no I/O. Messages about a bad value never repeat credentials.
+ * that the proxy behaves in a locked-down network as the Go original did. {@code HTTPS_PROXY} or {@code HTTP_PROXY}
+ * by the target's scheme (upper case first, empty counts as unset; no scheme means {@code http://}); never for
+ * {@code localhost} or loopback; {@code NO_PROXY}: {@code *}, IPs, CIDRs, host names with their subdomains (only
+ * subdomains after a leading {@code .} or {@code *.}), each with an optional {@code :port}; an entry Go cannot read
+ * is ignored. Pure: no look-up, no I/O. Messages about a bad value never repeat credentials.
  */
 public record EgressProxies(Optional<ForwardProxy> http, Optional<ForwardProxy> https, List<String> noProxy,
                             String source) {
@@ -39,6 +31,8 @@ public record EgressProxies(Optional<ForwardProxy> http, Optional<ForwardProxy> 
 
     /** Only what InetAddress takes for a literal: any other text would make it look the name up. */
     private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]*");
+    /** {@code [ipv6]} or {@code [ipv6]:port}, or {@code host:port} with a single colon. */
+    private static final Pattern HOST_PORT = Pattern.compile("\\[([^]]*)](?::(.*))?|([^:]*):([^:]*)");
 
     /** From {@code HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY} and their lower-case forms. */
     public static EgressProxies fromEnvironment(Map<String, String> environment) {
@@ -79,7 +73,7 @@ public record EgressProxies(Optional<ForwardProxy> http, Optional<ForwardProxy> 
     public Optional<ForwardProxy> proxyFor(String scheme, String host, int port) {
         boolean secure = scheme.equalsIgnoreCase("https");
         Optional<ForwardProxy> proxy = secure ? https : scheme.equalsIgnoreCase("http") ? http : Optional.empty();
-        String name = host.toLowerCase(Locale.ROOT).replaceAll("^\\[(.*)]$", "$1");
+        String name = unbracketed(host.toLowerCase(Locale.ROOT));
         return proxy.filter(any -> !isDirect(name, port >= 0 ? port : secure ? 443 : 80));
     }
 
@@ -104,18 +98,11 @@ public record EgressProxies(Optional<ForwardProxy> http, Optional<ForwardProxy> 
                 return new BigInteger(1, ip.getAddress()).shiftRight(shift)
                     .equals(new BigInteger(1, network.getAddress()).shiftRight(shift));
             }
-            String name = entry;
-            int entryPort = -1;
-            int close = entry.indexOf(']');
-            int colon = entry.indexOf(':');
-            if (entry.startsWith("[")) {
-                name = entry.substring(1, close < 0 ? entry.length() : close);
-                entryPort = close > 0 && entry.startsWith(":", close + 1) ? Integer.parseInt(entry.substring(close + 2)) : -1;
-            } else if (colon > 0 && colon == entry.lastIndexOf(':')) {
-                name = entry.substring(0, colon);
-                entryPort = Integer.parseInt(entry.substring(colon + 1));
-            }
-            if (name.isEmpty() || entryPort >= 0 && entryPort != port) {
+            Matcher parts = HOST_PORT.matcher(entry);
+            boolean split = parts.matches();
+            String name = !split ? entry : parts.group(1) != null ? parts.group(1) : parts.group(3);
+            String entryPort = !split ? null : parts.group(2) != null ? parts.group(2) : parts.group(4);
+            if (name.isEmpty() || entryPort != null && Integer.parseInt(entryPort) != port) {
                 return false;
             }
             InetAddress entryIp = ipLiteral(name);
@@ -137,6 +124,11 @@ public record EgressProxies(Optional<ForwardProxy> http, Optional<ForwardProxy> 
         } catch (IllegalArgumentException e) {
             return name;
         }
+    }
+
+    /** An IPv6 literal without its URL brackets. */
+    private static String unbracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** Parses an IPv4 or IPv6 literal without any name look-up; null for a host name. */
@@ -192,10 +184,10 @@ public record EgressProxies(Optional<ForwardProxy> http, Optional<ForwardProxy> 
             }
             String userInfo = Objects.requireNonNullElse(uri.getRawUserInfo(), "");
             int colon = userInfo.indexOf(':');
+            Optional<String> user = Optional.of(userInfo).filter(info -> !info.isEmpty())
+                .map(info -> percentDecode(colon < 0 ? info : info.substring(0, colon)));
             String password = colon < 0 ? "" : percentDecode(userInfo.substring(colon + 1));
-            return new ForwardProxy(uri.getHost().replaceAll("^\\[(.*)]$", "$1"), uri.getPort() >= 0 ? uri.getPort() : 80,
-                Optional.of(userInfo).filter(info -> !info.isEmpty())
-                    .map(info -> percentDecode(colon < 0 ? info : info.substring(0, colon))),
+            return new ForwardProxy(unbracketed(uri.getHost()), uri.getPort() >= 0 ? uri.getPort() : 80, user,
                 Optional.of(password).filter(decoded -> !decoded.isEmpty()).map(Secret::new));
         }
 

@@ -30,7 +30,8 @@ public final class QueueClient {
     /** The queue's base URL for a Taskcluster root URL, with the legacy taskcluster.net mapping. */
     public static URI queueBaseFor(URI rootUrl) {
         String root = rootUrl.toString().replaceAll("/+$", "");
-        return URI.create(root.equals("https://taskcluster.net") ? "https://queue.taskcluster.net/v1/" : root + "/api/queue/v1/");
+        boolean legacy = root.equals("https://taskcluster.net");
+        return URI.create(legacy ? "https://queue.taskcluster.net/v1/" : root + "/api/queue/v1/");
     }
 
     public TaskDefinition fetchTask(String taskId) throws CallFailure {
@@ -45,12 +46,14 @@ public final class QueueClient {
                 }
                 return task;
             } catch (CallFailure e) {
-                if (e.status() == 404) {
-                    throw new CallFailure("task " + taskId + " not found in the queue (" + uri + " answered 404)", false);
-                }
                 Duration delay = backoff.delay(attempt);
-                if (!e.isRetryable() || System.nanoTime() + delay.toNanos() > deadline) {
-                    throw e.isRetryable() ? new CallFailure(e.getMessage() + " (gave up after " + attempt + " attempts)", false) : e;
+                if (e.status() == 404) {
+                    throw new CallFailure("task " + taskId + " not found in the queue (" + uri + " answered 404)",
+                        false);
+                } else if (!e.isRetryable()) {
+                    throw e;
+                } else if (System.nanoTime() + delay.toNanos() > deadline) {
+                    throw new CallFailure(e.getMessage() + " (gave up after " + attempt + " attempts)", false);
                 }
                 LOG.warn("queue: {}; retrying in {} ms", e.getMessage(), delay.toMillis());
                 try {

@@ -13,8 +13,8 @@ public record TaskScopes(List<String> permissions, List<String> ignoredWildcards
     public static TaskScopes of(List<String> scopes) {
         List<String> ours = scopes.stream()
             .filter(scope -> scope != null && scope.startsWith(PREFIX) && scope.length() > PREFIX.length()).toList();
-        return new TaskScopes(
-            ours.stream().map(scope -> scope.substring(PREFIX.length())).filter(permission -> !permission.contains("*")).distinct().toList(),
-            ours.stream().filter(scope -> scope.indexOf('*', PREFIX.length()) >= 0).toList());
+        List<String> wildcards = ours.stream().filter(scope -> scope.indexOf('*', PREFIX.length()) >= 0).toList();
+        return new TaskScopes(ours.stream().filter(scope -> !wildcards.contains(scope))
+            .map(scope -> scope.substring(PREFIX.length())).distinct().toList(), wildcards);
     }
 }

@@ -85,7 +85,7 @@ public final class TemporaryTokenSource implements AutoCloseable {
 
     public synchronized TokenStatus status() {
         Instant now = clock.instant();
-        boolean usable = usableToken().isPresent();
+        boolean usable = current != null && current.isUsableAt(now);
         Optional<Instant> expires = Optional.ofNullable(current).map(TemporaryToken::expires);
         if (deadlinePassed(now)) {
             return new TokenStatus(usable, true, expires, Optional.of("task deadline passed"), Optional.empty());
@@ -202,7 +202,7 @@ public final class TemporaryTokenSource implements AutoCloseable {
     }
 
     /** What the heartbeat and the 503 answers report; never the token itself. */
-    public record TokenStatus(boolean usable, boolean deadlinePassed, Optional<Instant> expires, Optional<String> problem,
-                              Optional<Duration> retryIn) {
+    public record TokenStatus(boolean usable, boolean deadlinePassed, Optional<Instant> expires,
+                              Optional<String> problem, Optional<Duration> retryIn) {
     }
 }

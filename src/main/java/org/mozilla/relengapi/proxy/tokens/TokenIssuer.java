@@ -40,13 +40,14 @@ public final class TokenIssuer {
             throw new CallFailure("cannot read the issuing token: " + CallFailure.describe(e), true);
         }
         Instant issuedAt = clock.instant();
-        Answer answer = controlPlane.post(tokensUrl, issuing, new Request("tmp", expires.toString(), permissions, Map.of()),
-                "token service", Answer.class)
-            .orElseThrow(() -> new CallFailure("token service answered 200 with a body that is not a token", true));
-        if (answer.result() == null || answer.result().token() == null || answer.result().token().isEmpty()) {
+        Request request = new Request("tmp", expires.toString(), permissions, Map.of());
+        Answer.Result result = controlPlane.post(tokensUrl, issuing, request, "token service", Answer.class)
+            .orElseThrow(() -> new CallFailure("token service answered 200 with a body that is not a token", true))
+            .result();
+        if (result == null || result.token() == null || result.token().isEmpty()) {
             throw new CallFailure("token service answered 200 without a token", true);
         }
-        return new TemporaryToken(new Secret(answer.result().token()), issuedAt, earlier(expires, answer.result().expires()));
+        return new TemporaryToken(new Secret(result.token()), issuedAt, earlier(expires, result.expires()));
     }
 
     /** The service may shorten a token's life; it never lengthens what the proxy asked for. */
