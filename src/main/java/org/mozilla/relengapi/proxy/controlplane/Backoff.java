@@ -9,24 +9,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record Backoff(Duration initial, Duration cap) {
 
-    public Backoff {
-        if (initial.isNegative() || initial.isZero() || cap.compareTo(initial) < 0) {
-            throw new IllegalArgumentException("backoff needs 0 < initial <= cap");
-        }
-    }
-
     /** The delay before retry number {@code attempt} (1 for the first retry). */
     public Duration delay(int attempt) {
-        long ceiling = ceilingMillis(attempt);
+        long ceiling = Math.min(cap.toMillis(), initial.toMillis() << Math.min(attempt - 1, 20));
         long half = ceiling / 2;
         return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(ceiling - half + 1));
-    }
-
-    private long ceilingMillis(int attempt) {
-        long ceiling = initial.toMillis();
-        for (int i = 1; i < attempt && ceiling < cap.toMillis(); i++) {
-            ceiling *= 2;
-        }
-        return Math.min(ceiling, cap.toMillis());
     }
 }

@@ -26,7 +26,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.mozilla.relengapi.proxy.cli.Route;
 import org.mozilla.relengapi.proxy.controlplane.EgressProxies;
-import org.mozilla.relengapi.proxy.controlplane.Failures;
+import org.mozilla.relengapi.proxy.controlplane.CallFailure;
 import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.tokens.TemporaryToken;
 import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource;
@@ -200,11 +200,11 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
             if (clientRequest.getAttribute(CLIENT_FAILED_ATTRIBUTE) != null) {
                 // A client that goes away (or whose upload breaks off) is routine; its access-log line says enough.
                 LOG.debug("{} {}: the client failed mid-exchange: {}", clientRequest.getMethod(),
-                    clientRequest.getRequestURI(), Failures.describe(failure));
+                    clientRequest.getRequestURI(), CallFailure.describe(failure));
             } else {
                 metrics.upstreamError(routeName, "mid_response");
                 LOG.warn("{} {}: upstream failed mid-response: {}", clientRequest.getMethod(),
-                    clientRequest.getRequestURI(), Failures.describe(failure));
+                    clientRequest.getRequestURI(), CallFailure.describe(failure));
             }
             if ("HTTP/1.0".equals(clientRequest.getProtocol())) {
                 // An HTTP/1.0 body ends where the connection does: a clean close would pass for the whole body.
@@ -215,7 +215,7 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
         }
         boolean clientFailed = clientRequest.getAttribute(CLIENT_FAILED_ATTRIBUTE) != null;
         int status = clientFailed ? clientRequestStatus(failure) : proxyResponseStatus(failure);
-        String reason = Failures.describe(failure);
+        String reason = CallFailure.describe(failure);
         try {
             proxyResponse.reset();
             proxyResponse.setHeader("Connection", "close");

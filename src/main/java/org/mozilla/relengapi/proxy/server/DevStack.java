@@ -24,7 +24,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 import org.mozilla.relengapi.proxy.controlplane.EgressProxies;
-import org.mozilla.relengapi.proxy.controlplane.Failures;
+import org.mozilla.relengapi.proxy.controlplane.CallFailure;
 import org.mozilla.relengapi.proxy.controlplane.Secret;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.cli.Route;
@@ -66,7 +66,7 @@ public final class DevStack {
         try {
             server.start();
         } catch (Exception e) {
-            throw new StartupException("cannot start the --dev stack: " + Failures.describe(e));
+            throw new StartupException("cannot start the --dev stack: " + CallFailure.describe(e));
         }
         return new DevStack(server, connector);
     }

@@ -18,7 +18,7 @@ import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
-import org.mozilla.relengapi.proxy.controlplane.Failures;
+import org.mozilla.relengapi.proxy.controlplane.CallFailure;
 import org.mozilla.relengapi.proxy.proxy.AbortiveClose;
 import org.mozilla.relengapi.proxy.proxy.StopCutException;
 import org.slf4j.Logger;
@@ -117,7 +117,7 @@ public final class EmbeddedProxy implements AutoCloseable {
                 return startup;
             }
             if (t instanceof java.net.BindException) {
-                return new StartupException("cannot listen on " + config.bind() + ":" + config.port() + ": " + Failures.describe(t));
+                return new StartupException("cannot listen on " + config.bind() + ":" + config.port() + ": " + CallFailure.describe(t));
             }
         }
         return new StartupException("start-up failed: " + failure);

@@ -1,7 +1,7 @@
 package org.mozilla.relengapi.proxy.server;
 
 import java.util.List;
-import org.mozilla.relengapi.proxy.controlplane.Failures;
+import org.mozilla.relengapi.proxy.controlplane.CallFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,7 @@ public final class Main {
         try {
             proxy.close();
         } catch (Exception e) {
-            LOG.warn("while stopping: {}", Failures.describe(e));
+            LOG.warn("while stopping: {}", CallFailure.describe(e));
         }
         System.out.flush();
         System.err.flush();

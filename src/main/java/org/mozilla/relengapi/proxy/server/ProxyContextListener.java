@@ -7,19 +7,17 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 import org.mozilla.relengapi.proxy.controlplane.Backoff;
-import org.mozilla.relengapi.proxy.controlplane.EgressProxySelector;
-import org.mozilla.relengapi.proxy.controlplane.Failures;
-import org.mozilla.relengapi.proxy.controlplane.ServiceCallException;
-import org.mozilla.relengapi.proxy.controlplane.TrustedCertificates;
+import org.mozilla.relengapi.proxy.controlplane.CallFailure;
+import org.mozilla.relengapi.proxy.controlplane.ControlPlane;
 import org.mozilla.relengapi.proxy.logging.LogOutput;
 import org.mozilla.relengapi.proxy.metrics.MetricsServlet;
 import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
@@ -92,15 +90,7 @@ public final class ProxyContextListener implements ServletContextListener {
         if (!config.egress().isEmpty()) {
             LOG.info("egress proxies: {}", config.egress().describe());
         }
-        EgressProxySelector egress = new EgressProxySelector(config.egress());
-        HttpClient.Builder controlPlaneBuilder = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10))
-            .sslContext(tls)
-            .proxy(egress);
-        egress.authenticator().ifPresent(controlPlaneBuilder::authenticator);
-        HttpClient controlPlane = controlPlaneBuilder.build();
+        ControlPlane controlPlane = new ControlPlane(tls, config.egress());
         TaskDefinition task = fetchTask(controlPlane);
         TaskScopes scopes = TaskScopes.of(task.scopes());
         scopes.ignoredWildcards().forEach(scope ->
@@ -114,7 +104,7 @@ public final class ProxyContextListener implements ServletContextListener {
         tokens = new TemporaryTokenSource(
             new TokenIssuer(controlPlane, config.tokensUrl(), config.issuingToken(), clock),
             scopes.permissions(),
-            TokenPolicy.standard(config.tokenLifetime(), task.deadline()),
+            TokenPolicy.standard(config.tokenLifetime(), Optional.ofNullable(task.deadline())),
             clock,
             metrics);
         tokens.start();
@@ -130,24 +120,24 @@ public final class ProxyContextListener implements ServletContextListener {
         try {
             upstreamClient.stop();
         } catch (Exception e) {
-            LOG.warn("stopping the upstream client failed: {}", Failures.describe(e));
+            LOG.warn("stopping the upstream client failed: {}", CallFailure.describe(e));
         }
     }
 
     private SSLContext sslContext() {
         try {
-            return TrustedCertificates.sslContext(config.caFile());
+            return ControlPlane.sslContext(config.caFile());
         } catch (IOException e) {
-            throw new StartupException(Failures.messageOf(e));
+            throw new StartupException(CallFailure.messageOf(e));
         }
     }
 
-    private TaskDefinition fetchTask(HttpClient controlPlane) {
+    private TaskDefinition fetchTask(ControlPlane controlPlane) {
         QueueClient queue = new QueueClient(controlPlane, QueueClient.queueBaseFor(config.rootUrl()), QUEUE_BACKOFF,
             QUEUE_RETRY_BUDGET);
         try {
             return queue.fetchTask(config.taskId());
-        } catch (ServiceCallException e) {
+        } catch (CallFailure e) {
             throw new StartupException("cannot read task " + config.taskId() + " from the queue: " + e.getMessage());
         }
     }

@@ -6,6 +6,7 @@ import org.mozilla.relengapi.proxy.controlplane.Secret;
 
 /** A temporary RelengAPI token and the time window in which the proxy uses it. */
 public record TemporaryToken(Secret value, Instant issuedAt, Instant expires) {
+    private static final Duration MAX_MARGIN = Duration.ofSeconds(5);
 
     /** Renewal starts once three quarters of the lifetime have passed. */
     public Instant renewAt() {
@@ -18,10 +19,7 @@ public record TemporaryToken(Secret value, Instant issuedAt, Instant expires) {
      */
     public boolean isUsableAt(Instant now) {
         Duration margin = lifetime().dividedBy(10);
-        if (margin.compareTo(Duration.ofSeconds(5)) > 0) {
-            margin = Duration.ofSeconds(5);
-        }
-        return now.isBefore(expires.minus(margin));
+        return now.isBefore(expires.minus(margin.compareTo(MAX_MARGIN) > 0 ? MAX_MARGIN : margin));
     }
 
     public Duration lifetime() {

@@ -13,7 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.mozilla.relengapi.proxy.controlplane.Backoff;
-import org.mozilla.relengapi.proxy.controlplane.ServiceCallException;
+import org.mozilla.relengapi.proxy.controlplane.CallFailure;
 import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,24 +26,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class TemporaryTokenSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TemporaryTokenSource.class);
+    /** A renewal is never scheduled sooner than this after an issuance, whatever lifetime the service granted. */
+    private static final Duration MIN_RENEWAL_DELAY = Duration.ofSeconds(1);
 
     private final TokenIssuer issuer;
     private final List<String> permissions;
     private final TokenPolicy policy;
     private final Clock clock;
     private final ProxyMetrics metrics;
-    private final ScheduledExecutorService scheduler;
-
-    /** A renewal is never scheduled sooner than this after an issuance, whatever lifetime the service granted. */
-    private static final Duration MIN_RENEWAL_DELAY = Duration.ofSeconds(1);
-
+    // One thread: this is what makes issuance single-flight.
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "temporary-token-issuer");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Set<CompletableFuture<TemporaryToken>> waiters = ConcurrentHashMap.newKeySet();
     private TemporaryToken current;
     private ScheduledFuture<?> scheduled;
     private Instant nextAttempt;
     private int failures;
     private String lastFailure;
-    private Instant lastDrop;
+    private Instant lastDrop = Instant.MIN;
 
     public TemporaryTokenSource(TokenIssuer issuer, List<String> permissions, TokenPolicy policy, Clock clock,
                                 ProxyMetrics metrics) {
@@ -52,12 +55,6 @@ public final class TemporaryTokenSource implements AutoCloseable {
         this.policy = policy;
         this.clock = clock;
         this.metrics = metrics;
-        // One thread: this is what makes issuance single-flight.
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "temporary-token-issuer");
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     /** Requests the first token, in the background. */
@@ -93,11 +90,10 @@ public final class TemporaryTokenSource implements AutoCloseable {
         if (deadlinePassed(now)) {
             return new TokenStatus(usable, true, expires, Optional.of("task deadline passed"), Optional.empty());
         }
-        Optional<Duration> retryIn = Optional.ofNullable(nextAttempt)
-            .map(at -> Duration.between(now, at))
-            .map(d -> d.isNegative() ? Duration.ZERO : d);
-        String problem = lastFailure != null ? lastFailure : current == null ? "no temporary token issued yet" : "temporary token expired";
-        return new TokenStatus(usable, false, expires, usable ? Optional.empty() : Optional.of(problem), retryIn);
+        String problem = lastFailure != null ? lastFailure
+            : current == null ? "no temporary token issued yet" : "temporary token expired";
+        return new TokenStatus(usable, false, expires, Optional.of(problem).filter(any -> !usable),
+            Optional.ofNullable(nextAttempt).map(at -> now.isAfter(at) ? Duration.ZERO : Duration.between(now, at)));
     }
 
     /**
@@ -107,13 +103,12 @@ public final class TemporaryTokenSource implements AutoCloseable {
      */
     public synchronized void reportRejected(TemporaryToken rejected) {
         Instant now = clock.instant();
-        if (current != rejected || (lastDrop != null && now.isBefore(lastDrop.plus(policy.rejectionCooldown())))) {
-            return;
+        if (current == rejected && !now.isBefore(lastDrop.plus(policy.rejectionCooldown()))) {
+            lastDrop = now;
+            current = null;
+            LOG.warn("an upstream rejected the temporary token (401); requesting a new one");
+            scheduleIssue(Duration.ZERO);
         }
-        lastDrop = now;
-        current = null;
-        LOG.warn("an upstream rejected the temporary token (401); requesting a new one");
-        scheduleIssue(Duration.ZERO);
     }
 
     @Override
@@ -134,8 +129,7 @@ public final class TemporaryTokenSource implements AutoCloseable {
                 return;
             }
         }
-        Instant expires = policy.deadline()
-            .filter(deadline -> deadline.isBefore(now.plus(policy.lifetime())))
+        Instant expires = policy.deadline().filter(deadline -> deadline.isBefore(now.plus(policy.lifetime())))
             .orElse(now.plus(policy.lifetime()));
         long started = System.nanoTime();
         try {
@@ -147,27 +141,26 @@ public final class TemporaryTokenSource implements AutoCloseable {
             }
             if (!token.isUsableAt(clock.instant())) {
                 // Clock skew, or a service that caps lifetimes: renewing "at once" would loop as fast as it answers.
-                throw new ServiceCallException("token service granted a token that is already expired or about to ("
+                throw new CallFailure("token service granted a token that is already expired or about to ("
                     + token.expires() + ")", true);
             }
             onIssued(token);
-        } catch (ServiceCallException e) {
+        } catch (CallFailure e) {
             onFailure(e);
         } catch (RuntimeException | Error e) {
             // Whatever went wrong, the next attempt must still be scheduled, or renewals would stop for good.
-            onFailure(new ServiceCallException("unexpected failure: " + e.getClass().getSimpleName(), true));
+            onFailure(new CallFailure("unexpected failure: " + e.getClass().getSimpleName(), true));
         }
     }
 
     private void onIssued(TemporaryToken token) {
         synchronized (this) {
-            boolean renewal = current != null;
-            metrics.tokenIssued(renewal, token.expires());
+            metrics.tokenIssued(current != null, token.expires());
+            LOG.info("{} temporary token for {} permission(s), valid until {}", current != null ? "renewed" : "issued",
+                permissions.size(), token.expires());
             current = token;
             failures = 0;
             lastFailure = null;
-            LOG.info("{} temporary token for {} permission(s), valid until {}", renewal ? "renewed" : "issued",
-                permissions.size(), token.expires());
             Duration untilRenewal = Duration.between(clock.instant(), token.renewAt());
             scheduleIssue(untilRenewal.compareTo(MIN_RENEWAL_DELAY) < 0 ? MIN_RENEWAL_DELAY : untilRenewal);
         }
@@ -175,7 +168,7 @@ public final class TemporaryTokenSource implements AutoCloseable {
         List.copyOf(waiters).forEach(waiter -> waiter.complete(token));
     }
 
-    private synchronized void onFailure(ServiceCallException e) {
+    private synchronized void onFailure(CallFailure e) {
         metrics.tokenFailed();
         failures++;
         lastFailure = e.getMessage();
@@ -185,21 +178,18 @@ public final class TemporaryTokenSource implements AutoCloseable {
     }
 
     private void scheduleIssue(Duration delay) {
-        if (scheduler.isShutdown()) {
-            return;
+        if (!scheduler.isShutdown()) {
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+            nextAttempt = clock.instant().plus(delay);
+            scheduled = scheduler.schedule(this::issue, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
-        if (scheduled != null) {
-            scheduled.cancel(false);
-        }
-        Duration wait = delay.isNegative() ? Duration.ZERO : delay;
-        nextAttempt = clock.instant().plus(wait);
-        scheduled = scheduler.schedule(this::issue, wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private boolean deadlinePassed(Instant now) {
-        return policy.deadline().map(deadline -> !now.isBefore(deadline)).orElse(false);
+        return policy.deadline().filter(deadline -> !now.isBefore(deadline)).isPresent();
     }
-
 
     /** How tokens are asked for and retried. */
     public record TokenPolicy(Duration lifetime, Optional<Instant> deadline, Backoff backoff,
@@ -212,7 +202,7 @@ public final class TemporaryTokenSource implements AutoCloseable {
     }
 
     /** What the heartbeat and the 503 answers report; never the token itself. */
-    public record TokenStatus(boolean usable, boolean deadlinePassed, Optional<Instant> expires, Optional<String> problem,
-                              Optional<Duration> retryIn) {
+    public record TokenStatus(boolean usable, boolean deadlinePassed, Optional<Instant> expires,
+                              Optional<String> problem, Optional<Duration> retryIn) {
     }
 }

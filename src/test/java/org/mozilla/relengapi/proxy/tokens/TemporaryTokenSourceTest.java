@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.controlplane.Backoff;
 import org.mozilla.relengapi.proxy.controlplane.Secret;
-import org.mozilla.relengapi.proxy.controlplane.ServiceCallException;
+import org.mozilla.relengapi.proxy.controlplane.CallFailure;
 import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource.TokenPolicy;
 
 /** The token source's scheduling, with the issuer as a Mockito seam (the HTTP side is covered over sockets). */
@@ -110,7 +110,7 @@ class TemporaryTokenSourceTest {
 
     @Test
     void closingFailsTheRequestsStillWaiting() throws Exception {
-        when(issuer.issue(any(), any())).thenThrow(new ServiceCallException("down", true));
+        when(issuer.issue(any(), any())).thenThrow(new CallFailure("down", true));
         start();
         CompletableFuture<TemporaryToken> waiting = source.nextUsableToken();
         source.close();

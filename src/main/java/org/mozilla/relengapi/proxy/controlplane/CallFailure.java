@@ -6,12 +6,34 @@ import java.net.http.HttpTimeoutException;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
-/** Short, human descriptions of I/O failures, for one-line error messages. */
-public final class Failures {
+/**
+ * A failed call to the queue, the token service or an upstream, in one line. {@code retryable} is true for failures
+ * that may heal by themselves (no connection, a timeout, a 5xx); a 4xx will not change by asking again soon.
+ */
+public final class CallFailure extends Exception {
+    private final boolean retryable;
+    private final int status;
 
-    private Failures() {
+    public CallFailure(String message, boolean retryable) {
+        this(message, retryable, 0);
     }
 
+    CallFailure(String message, boolean retryable, int status) {
+        super(message, null, false, false);
+        this.retryable = retryable;
+        this.status = status;
+    }
+
+    public boolean isRetryable() {
+        return retryable;
+    }
+
+    /** The service's answer when it answered with a status other than 200, else 0. */
+    public int status() {
+        return status;
+    }
+
+    /** A short, human description of an I/O failure, for one-line messages. */
     public static String describe(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ConnectException) {

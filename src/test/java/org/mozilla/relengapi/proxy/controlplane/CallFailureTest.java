@@ -7,22 +7,22 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** One-line descriptions of failures never say "null", whatever the failure carries. */
-class FailuresTest {
+class CallFailureTest {
 
     @Test
     void aFailureWithoutAMessageIsDescribedByItsType() {
-        assertEquals("IllegalStateException", Failures.describe(new IllegalStateException()));
-        assertEquals("IllegalStateException", Failures.messageOf(new IllegalStateException()));
-        assertEquals("EOFException", Failures.describe(new IOException("wrapped", new java.io.EOFException())));
+        assertEquals("IllegalStateException", CallFailure.describe(new IllegalStateException()));
+        assertEquals("IllegalStateException", CallFailure.messageOf(new IllegalStateException()));
+        assertEquals("EOFException", CallFailure.describe(new IOException("wrapped", new java.io.EOFException())));
     }
 
     @Test
     void aBlankMessageIsDescribedByItsType() {
-        assertEquals("IOException", Failures.messageOf(new IOException(" ")));
+        assertEquals("IOException", CallFailure.messageOf(new IOException(" ")));
     }
 
     @Test
     void aTimeoutWithoutAMessageIsATimeout() {
-        assertEquals("timed out", Failures.describe(new TimeoutException()));
+        assertEquals("timed out", CallFailure.describe(new TimeoutException()));
     }
 }
