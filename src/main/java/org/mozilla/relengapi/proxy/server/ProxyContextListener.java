@@ -20,7 +20,7 @@ import org.mozilla.relengapi.proxy.controlplane.EgressProxySelector;
 import org.mozilla.relengapi.proxy.controlplane.Failures;
 import org.mozilla.relengapi.proxy.controlplane.ServiceCallException;
 import org.mozilla.relengapi.proxy.controlplane.TrustedCertificates;
-import org.mozilla.relengapi.proxy.logging.LogOutput;
+import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.metrics.MetricsServlet;
 import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.metrics.RequestMetricsFilter;
@@ -73,7 +73,7 @@ public final class ProxyContextListener implements ServletContextListener {
         try {
             if (given == null) {
                 config = ContainerConfiguration.read(event.getServletContext(), System.getenv());
-                LogOutput.use(config.logFormat());
+                LogFormat.use(config.logFormat());
             } else {
                 config = given;
             }
