@@ -153,7 +153,12 @@ public final class ProxyContextListener implements ServletContextListener {
     }
 
     private void register(ServletContext context, TaskScopes scopes, SSLContext tls) {
-        FilterRegistration.Dynamic counting = context.addFilter("request-metrics", new RequestMetricsFilter(metrics));
+        // The servlet a request was mapped to names the route: route-PREFIX, catch-all, unknown-route, dockerflow.
+        RequestMetricsFilter requestMetrics = new RequestMetricsFilter(metrics, request -> {
+            String servlet = request.getHttpServletMapping().getServletName();
+            return servlet != null && servlet.startsWith("route-") ? servlet.substring("route-".length()) : servlet;
+        });
+        FilterRegistration.Dynamic counting = context.addFilter("request-metrics", requestMetrics);
         counting.setAsyncSupported(true);
         counting.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         FilterRegistration.Dynamic guard = context.addFilter("request-guard", new RequestGuardFilter());
