@@ -2,31 +2,26 @@ package org.mozilla.relengapi.proxy.logging;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.slf4j.ILoggerFactory;
-import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;
+import org.slf4j.Marker;
 import org.slf4j.event.Level;
-import org.slf4j.helpers.BasicMarkerFactory;
-import org.slf4j.helpers.NOPMDCAdapter;
-import org.slf4j.spi.MDCAdapter;
-import org.slf4j.spi.SLF4JServiceProvider;
+import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
+import org.slf4j.helpers.NOP_FallbackServiceProvider;
 
 /**
- * The SLF4J provider of the jar and the WAR: Jetty's and the proxy's log lines in text or mozlog (see
- * {@link LogOutput}). Thresholds come from {@code relengapi-proxy-logging.properties} ({@code <logger>.LEVEL=...},
- * the nearest enclosing name wins) and can be overridden with system properties of the same names, e.g.
- * {@code -Dorg.mozilla.relengapi.proxy.LEVEL=DEBUG}.
+ * The SLF4J provider of the jar and the WAR, writing through {@link LogFormat}. Thresholds come from
+ * {@code relengapi-proxy-logging.properties} ({@code <logger>.LEVEL=...}) and system properties of the same names.
+ * Markers and MDC are the NOP provider's: the proxy uses neither.
  */
-public final class ProxyLoggingProvider implements SLF4JServiceProvider {
+public final class ProxyLoggingProvider extends NOP_FallbackServiceProvider implements ILoggerFactory {
     private final Properties levels = new Properties();
     private final Map<String, Logger> loggers = new ConcurrentHashMap<>();
-    private final ILoggerFactory factory = name -> loggers.computeIfAbsent(name, n -> new ProxyLogger(n, thresholdOf(n)));
-    private final IMarkerFactory markers = new BasicMarkerFactory();
-    private final MDCAdapter mdc = new NOPMDCAdapter();
 
     @Override
     public void initialize() {
@@ -39,43 +34,69 @@ public final class ProxyLoggingProvider implements SLF4JServiceProvider {
         }
     }
 
-    private Level thresholdOf(String name) {
-        for (String scope = name; ; scope = scope.substring(0, scope.lastIndexOf('.'))) {
-            String value = System.getProperty(scope + ".LEVEL", levels.getProperty(scope + ".LEVEL"));
-            if (value != null) {
-                return parse(value);
-            }
-            if (scope.lastIndexOf('.') < 0) {
-                return Level.INFO;
-            }
-        }
+    @Override
+    public Logger getLogger(String name) {
+        return loggers.computeIfAbsent(name, n -> new ThresholdLogger(n, thresholdOf(n)));
     }
 
-    private static Level parse(String value) {
-        try {
-            return Level.valueOf(value.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return Level.INFO;
+    /** The nearest enclosing name with a level wins; a level that is no SLF4J level means INFO. */
+    private Level thresholdOf(String name) {
+        String value = System.getProperty(name + ".LEVEL", levels.getProperty(name + ".LEVEL"));
+        if (value != null) {
+            return Stream.of(Level.values()).filter(level -> level.name().equalsIgnoreCase(value.strip())).findFirst()
+                .orElse(Level.INFO);
         }
+        return name.contains(".") ? thresholdOf(name.substring(0, name.lastIndexOf('.'))) : Level.INFO;
     }
 
     @Override
     public ILoggerFactory getLoggerFactory() {
-        return factory;
+        return this;
     }
 
-    @Override
-    public IMarkerFactory getMarkerFactory() {
-        return markers;
-    }
+    /** An SLF4J logger with a fixed threshold that writes through {@link LogFormat}. */
+    private static final class ThresholdLogger extends LegacyAbstractLogger {
+        private final int threshold;
 
-    @Override
-    public MDCAdapter getMDCAdapter() {
-        return mdc;
-    }
+        ThresholdLogger(String name, Level threshold) {
+            this.name = name;
+            this.threshold = threshold.toInt();
+        }
 
-    @Override
-    public String getRequestedApiVersion() {
-        return "2.0.99";
+        @Override
+        public boolean isTraceEnabled() {
+            return Level.TRACE.toInt() >= threshold;
+        }
+
+        @Override
+        public boolean isDebugEnabled() {
+            return Level.DEBUG.toInt() >= threshold;
+        }
+
+        @Override
+        public boolean isInfoEnabled() {
+            return Level.INFO.toInt() >= threshold;
+        }
+
+        @Override
+        public boolean isWarnEnabled() {
+            return Level.WARN.toInt() >= threshold;
+        }
+
+        @Override
+        public boolean isErrorEnabled() {
+            return Level.ERROR.toInt() >= threshold;
+        }
+
+        @Override
+        protected String getFullyQualifiedCallerName() {
+            return null;
+        }
+
+        @Override
+        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
+                                                   Throwable throwable) {
+            LogFormat.log(name, level, MessageFormatter.basicArrayFormat(pattern, arguments), throwable);
+        }
     }
 }

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.function.Function;
 
 /**
  * Counts and times every answered request by route and status, once it is complete: proxied requests end asynchronously
@@ -15,9 +16,12 @@ import java.io.IOException;
  */
 public final class RequestMetricsFilter extends HttpFilter {
     private final ProxyMetrics metrics;
+    private final Function<HttpServletRequest, String> routeOf;
 
-    public RequestMetricsFilter(ProxyMetrics metrics) {
+    /** {@code routeOf} names the route label of a request, once the request has been dispatched. */
+    public RequestMetricsFilter(ProxyMetrics metrics, Function<HttpServletRequest, String> routeOf) {
         this.metrics = metrics;
+        this.routeOf = routeOf;
     }
 
     @Override
@@ -27,51 +31,32 @@ public final class RequestMetricsFilter extends HttpFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            String route = routeOf(request);
+            String route = routeOf.apply(request);
             if (request.isAsyncStarted()) {
-                request.getAsyncContext().addListener(new CountOnCompletion(route, response, start));
+                request.getAsyncContext().addListener(new AsyncListener() {
+                    @Override
+                    public void onComplete(AsyncEvent event) {
+                        metrics.request(route, response.getStatus(), start);
+                    }
+
+                    /** A new cycle (after waiting for a token) only reports to listeners that register again. */
+                    @Override
+                    public void onStartAsync(AsyncEvent event) {
+                        event.getAsyncContext().addListener(this);
+                    }
+
+                    // Not counted here: the proxy sets no asynchronous timeout, and an error ends in a completion.
+                    @Override
+                    public void onTimeout(AsyncEvent event) {
+                    }
+
+                    @Override
+                    public void onError(AsyncEvent event) {
+                    }
+                });
             } else {
                 metrics.request(route, response.getStatus(), start);
             }
-        }
-    }
-
-    /** The servlet the request was mapped to names the route: route-PREFIX, catch-all, unknown-route, dockerflow. */
-    private static String routeOf(HttpServletRequest request) {
-        String servlet = request.getHttpServletMapping().getServletName();
-        return servlet != null && servlet.startsWith("route-") ? servlet.substring("route-".length()) : servlet;
-    }
-
-    private final class CountOnCompletion implements AsyncListener {
-        private final String route;
-        private final HttpServletResponse response;
-        private final long start;
-
-        CountOnCompletion(String route, HttpServletResponse response, long start) {
-            this.route = route;
-            this.response = response;
-            this.start = start;
-        }
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            metrics.request(route, response.getStatus(), start);
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            // The proxy sets no asynchronous timeout; completion is what is counted.
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            // Counted at completion, which follows.
-        }
-
-        /** A new cycle (after waiting for a token) only reports to listeners that register with it again. */
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            event.getAsyncContext().addListener(this);
         }
     }
 }

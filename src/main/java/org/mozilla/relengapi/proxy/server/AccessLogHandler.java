@@ -9,7 +9,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
-import org.mozilla.relengapi.proxy.logging.LogOutput;
 
 /**
  * One access-log line per request: client, method, path (never the query), status, body bytes sent, duration; in
@@ -58,7 +57,7 @@ final class AccessLogHandler extends Handler.Wrapper {
             fields.put("errno", status < 400 ? 0 : status);
             fields.put("t", millis);
             fields.put("bytes", bytes);
-            LogOutput.requestSummary(fields);
+            LogFormat.requestSummary(fields);
         } else {
             text.println(Request.getRemoteAddr(request) + " \"" + request.getMethod() + " " + path + "\" " + status + " "
                 + bytes + " bytes " + millis + " ms");

@@ -8,7 +8,6 @@ import org.mozilla.relengapi.proxy.cli.CommandLine;
 import org.mozilla.relengapi.proxy.cli.CommandLine.Outcome;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
-import org.mozilla.relengapi.proxy.logging.LogOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,11 +49,11 @@ public final class Launcher {
         }
         try {
             if (outcome instanceof CommandLine.Dev dev) {
-                LogOutput.use(dev.logFormat());
+                LogFormat.use(dev.logFormat());
                 return new Started(startDev(dev), OK);
             }
             ProxyConfig config = ((CommandLine.Run) outcome).config();
-            LogOutput.use(config.logFormat());
+            LogFormat.use(config.logFormat());
             EmbeddedProxy proxy = EmbeddedProxy.start(config, Clock.systemUTC(), out);
             LOG.info("relengapi-proxy listening on {}:{} for task {}", config.bind(), proxy.port(), config.taskId());
             return new Started(proxy, OK);

@@ -18,7 +18,7 @@ import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 import org.mozilla.relengapi.proxy.controlplane.Backoff;
 import org.mozilla.relengapi.proxy.controlplane.CallFailure;
 import org.mozilla.relengapi.proxy.controlplane.ControlPlane;
-import org.mozilla.relengapi.proxy.logging.LogOutput;
+import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.metrics.MetricsServlet;
 import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.metrics.RequestMetricsFilter;
@@ -71,7 +71,7 @@ public final class ProxyContextListener implements ServletContextListener {
         try {
             if (given == null) {
                 config = ContainerConfiguration.read(event.getServletContext(), System.getenv());
-                LogOutput.use(config.logFormat());
+                LogFormat.use(config.logFormat());
             } else {
                 config = given;
             }
@@ -143,7 +143,12 @@ public final class ProxyContextListener implements ServletContextListener {
     }
 
     private void register(ServletContext context, TaskScopes scopes, SSLContext tls) {
-        FilterRegistration.Dynamic counting = context.addFilter("request-metrics", new RequestMetricsFilter(metrics));
+        // The servlet a request was mapped to names the route: route-PREFIX, catch-all, unknown-route, dockerflow.
+        RequestMetricsFilter requestMetrics = new RequestMetricsFilter(metrics, request -> {
+            String servlet = request.getHttpServletMapping().getServletName();
+            return servlet != null && servlet.startsWith("route-") ? servlet.substring("route-".length()) : servlet;
+        });
+        FilterRegistration.Dynamic counting = context.addFilter("request-metrics", requestMetrics);
         counting.setAsyncSupported(true);
         counting.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         FilterRegistration.Dynamic guard = context.addFilter("request-guard", new RequestGuardFilter());
