@@ -1,6 +1,5 @@
 package org.mozilla.relengapi.proxy.cli;
 
-import com.beust.jcommander.DefaultUsageFormatter;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
@@ -12,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,17 +25,24 @@ import org.mozilla.relengapi.proxy.logging.LogFormat;
 
 /**
  * Parses {@code relengapi-proxy [options] -- <taskId>}. Errors are one line that names the problem and never
- * repeats an option's value when that value could be a token.
+ * repeats the value given to --relengapi-token.
  */
 public final class CommandLine {
     public static final String PROGRAM = "relengapi-proxy";
-    public static final String DEFAULT_ROOT_URL = "https://taskcluster.net";
-    public static final String DEFAULT_TOKENS_URL = "https://tokens.mozilla-releng.net/tokens";
-    static final List<String> DEFAULT_ROUTES = List.of(
-        "tooltool=https://tooltool.mozilla-releng.net",
-        "treestatus=https://treestatus.mozilla-releng.net",
-        "mapper=https://mapper.mozilla-releng.net");
+    private static final String DEFAULT_TOKENS_URL = "https://tokens.mozilla-releng.net/tokens";
+    private static final List<String> DEFAULT_ROUTES = List.of("tooltool=https://tooltool.mozilla-releng.net",
+        "treestatus=https://treestatus.mozilla-releng.net", "mapper=https://mapper.mozilla-releng.net");
+    private static final String SYNOPSIS = """
+        Usage: relengapi-proxy [options] -- <taskId>
+               relengapi-proxy --dev [-p PORT] [--bind ADDR] [--log-format FORMAT]
+               relengapi-proxy -h|--help
+               relengapi-proxy --version
 
+        Forwards a task's requests to RelengAPI services with a temporary token that carries exactly the
+        permissions the task's scopes grant (docker-worker:relengapi-proxy:<permission>).
+        Every option takes its value as --opt value or --opt=value.
+
+        """;
     private static final String ENVIRONMENT_AND_LIMITS = """
 
         Environment:
@@ -53,11 +60,7 @@ public final class CommandLine {
     private static final Pattern SLUGID =
         Pattern.compile("[A-Za-z0-9_-]{8}[Q-T][A-Za-z0-9_-][CGKOSWaeimquy26-][A-Za-z0-9_-]{10}[AQgw]");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smh]?)");
-    private static final List<String> CONTAINER_OWNED = List.of("-p", "--port", "--bind");
-    private static final Duration MIN_LIFETIME = Duration.ofSeconds(10);
-    private static final Duration MAX_LIFETIME = Duration.ofHours(24);
-    private static final Duration MIN_IDLE = Duration.ofSeconds(1);
-    private static final Duration MAX_IDLE = Duration.ofHours(24);
+    private static final List<String> DEV_OPTIONS = List.of("-p", "--port", "--bind", "--log-format", "--dev");
 
     private CommandLine() {
     }
@@ -83,347 +86,311 @@ public final class CommandLine {
     }
 
     public static Outcome parse(List<String> args, Map<String, String> environment) {
-        try {
-            return parseOrThrow(args, environment);
-        } catch (UsageException e) {
-            return new Invalid(redact(e.getMessage(), args));
-        }
+        return parse(args, environment, false);
     }
 
-    /**
-     * The same arguments, for a proxy deployed in a servlet container: where and how to listen is the container's
-     * business, so --port and --bind are refused rather than silently ignored.
-     */
+    /** In a servlet container, where to listen is the container's business: --port and --bind are refused. */
     public static Outcome parseForContainer(List<String> args, Map<String, String> environment) {
-        int dashDash = args.indexOf("--");
-        for (String arg : dashDash < 0 ? args : args.subList(0, dashDash)) {
-            String name = nameOf(arg);
-            if (CONTAINER_OWNED.contains(name)) {
-                return new Invalid(name + " does not apply in a servlet container: its connector decides where to listen");
-            }
-        }
-        return parse(args, environment);
+        return parse(args, environment, true);
     }
 
     public static String usage() {
-        StringBuilder out = new StringBuilder();
-        out.append("Usage: ").append(PROGRAM).append(" [options] -- <taskId>\n")
-            .append("       ").append(PROGRAM).append(" --dev [-p PORT] [--bind ADDR] [--log-format FORMAT]\n")
-            .append("       ").append(PROGRAM).append(" -h|--help\n")
-            .append("       ").append(PROGRAM).append(" --version\n\n")
-            .append("Forwards a task's requests to RelengAPI services with a temporary token that carries exactly the\n")
-            .append("permissions the task's scopes grant (docker-worker:relengapi-proxy:<permission>).\n")
-            .append("Every option takes its value as --opt value or --opt=value.\n\n");
-        newJCommander(new ProxyOptions()).getUsageFormatter().usage(out);
-        out.append(ENVIRONMENT_AND_LIMITS);
-        return out.toString();
+        StringBuilder options = new StringBuilder();
+        JCommander.newBuilder().addObject(new ProxyOptions()).build().getUsageFormatter().usage(options);
+        // JCommander's first line would be a synopsis without the `-- <taskId>` it cannot describe.
+        return SYNOPSIS + options.substring(options.indexOf("\n") + 1) + ENVIRONMENT_AND_LIMITS;
     }
 
-    private static Outcome parseOrThrow(List<String> args, Map<String, String> environment) throws UsageException {
+    private static Outcome parse(List<String> args, Map<String, String> environment, boolean inContainer) {
         int dashDash = args.indexOf("--");
-        List<String> optionArgs = dashDash < 0 ? args : args.subList(0, dashDash);
-        List<String> afterDashDash = dashDash < 0 ? List.of() : args.subList(dashDash + 1, args.size());
-
-        ProxyOptions options = new ProxyOptions();
-        JCommander jc = newJCommander(options);
-        List<String> normalized = normalize(optionArgs);
+        List<String> taskIds = dashDash < 0 ? List.of() : args.subList(dashDash + 1, args.size());
+        ProxyOptions o = new ProxyOptions();
+        JCommander jc = JCommander.newBuilder().addObject(o).expandAtSign(false).build();
+        List<String> given = new ArrayList<>();
         try {
-            jc.parse(normalized.toArray(String[]::new));
-        } catch (ParameterException e) {
-            throw new UsageException(e.getMessage() == null ? "invalid arguments" : e.getMessage());
-        }
-        if (options.help != null) {
-            return new Help();
-        }
-        if (options.version != null) {
-            return new Version();
-        }
-        if (options.dev != null) {
-            return dev(options, dashDash);
-        }
-        if (dashDash < 0) {
-            throw new UsageException("missing `-- <taskId>`: the task id goes after `--`");
-        }
-        if (afterDashDash.size() != 1) {
-            throw new UsageException("expected exactly one task id after `--`, got " + afterDashDash.size());
-        }
-        return new Run(toConfig(options, afterDashDash.get(0), environment));
-    }
-
-    private static Dev dev(ProxyOptions o, int dashDash) throws UsageException {
-        boolean others = o.relengapiToken != null || o.relengapiTokenFile != null || o.rootUrl != null || o.tokensUrl != null
-            || o.routes != null || o.relengapiHost != null || o.tokenLifetime != null || o.idleTimeout != null
-            || o.caFile != null || o.egressProxy != null;
-        if (others || dashDash >= 0) {
-            throw new UsageException("--dev takes no task id and no option but --port, --bind and --log-format");
-        }
-        return new Dev(o.bind == null ? "127.0.0.1" : bind(o.bind), port(o.port), logFormat(o.logFormat));
-    }
-
-    private static JCommander newJCommander(ProxyOptions options) {
-        JCommander jc = JCommander.newBuilder().programName(PROGRAM).addObject(options)
-            .expandAtSign(false).acceptUnknownOptions(false).build();
-        jc.setUsageFormatter(new DefaultUsageFormatter(jc) {
-            @Override
-            public void appendMainLine(StringBuilder out, boolean hasOptions, boolean hasCommands, int indentCount,
-                                       String indent) {
-                // usage() has already written the synopsis, with the `-- <taskId>` JCommander cannot describe.
+            jc.parse(normalize(dashDash < 0 ? args : args.subList(0, dashDash), given).toArray(String[]::new));
+            Optional<String> listening = given.stream().filter(List.of("-p", "--port", "--bind")::contains).findFirst();
+            if (inContainer && listening.isPresent()) {
+                throw new ParameterException(listening.get() + " does not apply in a servlet container: its connector "
+                    + "decides where to listen");
             }
-        });
-        return jc;
+            if (o.help != null) {
+                return new Help();
+            }
+            if (o.version != null) {
+                return new Version();
+            }
+            if (o.dev != null) {
+                if (dashDash >= 0 || !DEV_OPTIONS.containsAll(given)) {
+                    throw new ParameterException(
+                        "--dev takes no task id and no option but --port, --bind and --log-format");
+                }
+                return new Dev(bind(o.bind, "127.0.0.1"), port(o.port), logFormat(o.logFormat));
+            }
+            if (dashDash < 0) {
+                throw new ParameterException("missing `-- <taskId>`: the task id goes after `--`");
+            }
+            if (taskIds.size() != 1) {
+                throw new ParameterException("expected exactly one task id after `--`, got " + taskIds.size());
+            }
+            return new Run(toConfig(o, taskIds.get(0), environment));
+        } catch (ParameterException e) {
+            // Whatever went wrong, the value given to --relengapi-token never appears in the message.
+            String message = e.getMessage();
+            String token = o.relengapiToken;
+            if (token != null && !token.isBlank()) {
+                message = message.replace(token, "<redacted>").replace(token.strip(), "<redacted>");
+            }
+            return new Invalid(message.lines().findFirst().orElse("invalid arguments"));
+        }
     }
 
     /**
-     * Splits {@code --opt=value} into two arguments and rejects anything that is not a known option (as declared
-     * in {@link ProxyOptions}) or its value.
-     * JCommander's own messages for these cases would echo the argument, which may be a token.
+     * Splits {@code --opt=value} into two arguments, collects the option names into {@code given} and rejects
+     * anything else: JCommander's own messages for these cases would echo the argument, which may be a token.
      */
-    private static List<String> normalize(List<String> args) throws UsageException {
-        Map<String, Boolean> isFlag = new LinkedHashMap<>();
+    private static List<String> normalize(List<String> args, List<String> given) {
+        Map<String, Boolean> isFlag = new HashMap<>();
         for (Field field : ProxyOptions.class.getDeclaredFields()) {
             Parameter parameter = field.getAnnotation(Parameter.class);
-            if (parameter != null) {
-                for (String name : parameter.names()) {
-                    isFlag.put(name, field.getType() == Boolean.class);
-                }
+            for (String name : parameter == null ? new String[0] : parameter.names()) {
+                isFlag.put(name, field.getType() == Boolean.class);
             }
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
-            if (!arg.startsWith("-") || arg.equals("-")) {
-                throw new UsageException("unexpected argument before `--` (the task id goes after `--`)");
-            }
-            int equals = arg.indexOf('=');
-            String name = nameOf(arg);
+            String name = arg.split("=", 2)[0];
             Boolean flag = isFlag.get(name);
-            if (flag == null) {
-                throw new UsageException("unknown option " + name);
+            if (!arg.startsWith("-") || arg.equals("-")) {
+                throw new ParameterException("unexpected argument before `--` (the task id goes after `--`)");
+            } else if (flag == null) {
+                throw new ParameterException("unknown option " + name);
+            } else if (flag && arg.contains("=")) {
+                throw new ParameterException("option " + name + " takes no value");
             }
+            given.add(name);
             out.add(name);
-            if (flag) {
-                if (equals >= 0) {
-                    throw new UsageException("option " + name + " takes no value");
-                }
-            } else if (equals >= 0) {
-                out.add(arg.substring(equals + 1));
-            } else if (i + 1 < args.size() && !isFlag.containsKey(nameOf(args.get(i + 1)))) {
+            if (!flag && arg.contains("=")) {
+                out.add(arg.substring(name.length() + 1));
+            } else if (!flag && (i + 1 == args.size() || isFlag.containsKey(args.get(i + 1).split("=", 2)[0]))) {
+                // Taking the next option as the value (`--port --relengapi-token=X`) would put a token in a message.
+                throw new ParameterException("option " + name + " needs a value");
+            } else if (!flag) {
                 out.add(args.get(++i));
-            } else {
-                // An option followed by another option (say `--port --relengapi-token=X`) has no value; taking the
-                // next argument would put a token into an error message about ports.
-                throw new UsageException("option " + name + " needs a value");
             }
         }
         return out;
     }
 
-    private static String nameOf(String arg) {
-        int equals = arg.indexOf('=');
-        return equals < 0 ? arg : arg.substring(0, equals);
-    }
-
-    /** Whatever went wrong, the value given to --relengapi-token never appears in the message. */
-    private static String redact(String message, List<String> args) {
-        String result = message;
-        for (int i = 0; i < args.size(); i++) {
-            String token = null;
-            if (args.get(i).equals("--relengapi-token") && i + 1 < args.size()) {
-                token = args.get(i + 1);
-            } else if (args.get(i).startsWith("--relengapi-token=")) {
-                token = args.get(i).substring("--relengapi-token=".length());
-            }
-            if (token != null && !token.isBlank()) {
-                result = result.replace(token, "<redacted>");
-                result = result.replace(token.strip(), "<redacted>");
-            }
-        }
-        return result.lines().findFirst().orElse("invalid arguments");
-    }
-
-    private static ProxyConfig toConfig(ProxyOptions o, String taskId, Map<String, String> environment) throws UsageException {
+    private static ProxyConfig toConfig(ProxyOptions o, String taskId, Map<String, String> environment) {
         if (!SLUGID.matcher(taskId).matches()) {
             // A long or dotted argument may be a misplaced token: describe it rather than echo it.
-            String shown = taskId.length() <= 30 && !taskId.contains(".") ? taskId : "(" + taskId.length() + " characters)";
-            throw new UsageException("invalid task id " + shown + ": not a Taskcluster slugid (22 characters of A-Z a-z 0-9 _ -)");
+            boolean mayBeToken = taskId.length() > 30 || taskId.contains(".");
+            String shown = mayBeToken ? "(" + taskId.length() + " characters)" : taskId;
+            throw new ParameterException("invalid task id " + shown
+                + ": not a Taskcluster slugid (22 characters of A-Z a-z 0-9 _ -)");
         }
-        String rootUrl = o.rootUrl != null ? o.rootUrl : environment.getOrDefault("TASKCLUSTER_ROOT_URL", DEFAULT_ROOT_URL);
-        List<String> routes = o.routes == null ? DEFAULT_ROUTES : o.routes;
-        return new ProxyConfig(
-            taskId,
-            issuingToken(o),
-            httpUrl(o.rootUrl != null ? "--root-url" : "TASKCLUSTER_ROOT_URL", rootUrl),
-            httpUrl("--tokens-url", o.tokensUrl != null ? o.tokensUrl : DEFAULT_TOKENS_URL),
-            routes(routes),
-            o.relengapiHost == null ? Optional.empty() : Optional.of(catchAll(o.relengapiHost)),
-            duration("--token-lifetime", o.tokenLifetime, "10m", MIN_LIFETIME, MAX_LIFETIME),
-            duration("--idle-timeout", o.idleTimeout, "120s", MIN_IDLE, MAX_IDLE),
-            o.caFile == null ? Optional.empty() : Optional.of(readableFile("--ca-file", o.caFile)),
-            egress(o.egressProxy, environment),
-            bind(o.bind),
-            port(o.port),
-            logFormat(o.logFormat));
-    }
-
-    private static EgressProxies egress(String override, Map<String, String> environment) throws UsageException {
+        IssuingToken token = issuingToken(o);
+        URI rootUrl = o.rootUrl != null ? httpUrl("--root-url", o.rootUrl) : httpUrl("TASKCLUSTER_ROOT_URL",
+            environment.getOrDefault("TASKCLUSTER_ROOT_URL", "https://taskcluster.net"));
+        URI tokensUrl = httpUrl("--tokens-url", o.tokensUrl != null ? o.tokensUrl : DEFAULT_TOKENS_URL);
+        List<Route> routes = routes(o.routes == null ? DEFAULT_ROUTES : o.routes);
+        Optional<URI> catchAll = Optional.ofNullable(o.relengapiHost)
+            .map(host -> httpUrl("--relengapi-host", host.contains("://") ? host : "https://" + host));
+        Duration tokenLifetime = duration("--token-lifetime", o.tokenLifetime, "10m", "10s", "24h");
+        Duration idleTimeout = duration("--idle-timeout", o.idleTimeout, "120s", "1s", "24h");
+        Optional<Path> caFile = Optional.ofNullable(o.caFile).map(CommandLine::readableCaFile);
+        EgressProxies egress;
         try {
-            return override == null ? EgressProxies.fromEnvironment(environment) : EgressProxies.override(override, environment);
+            egress = o.egressProxy == null ? EgressProxies.fromEnvironment(environment)
+                : EgressProxies.override(o.egressProxy, environment);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new ParameterException(e.getMessage());
         }
+        return new ProxyConfig(taskId, token, rootUrl, tokensUrl, routes, catchAll, tokenLifetime, idleTimeout, caFile,
+            egress, bind(o.bind, "0.0.0.0"), port(o.port), logFormat(o.logFormat));
     }
 
-    private static LogFormat logFormat(String name) throws UsageException {
-        if (name == null) {
-            return LogFormat.TEXT;
-        }
-        return LogFormat.parse(name).orElseThrow(() -> new UsageException("--log-format: " + name + " is not text or mozlog"));
-    }
-
-    private static IssuingToken issuingToken(ProxyOptions o) throws UsageException {
+    private static IssuingToken issuingToken(ProxyOptions o) {
         if ((o.relengapiToken == null) == (o.relengapiTokenFile == null)) {
-            throw new UsageException("give exactly one of --relengapi-token and --relengapi-token-file");
+            throw new ParameterException("give exactly one of --relengapi-token and --relengapi-token-file");
+        }
+        if (o.relengapiToken != null && o.relengapiToken.isBlank()) {
+            throw new ParameterException("--relengapi-token is empty");
         }
         if (o.relengapiToken != null) {
-            if (o.relengapiToken.isBlank()) {
-                throw new UsageException("--relengapi-token is empty");
-            }
             return IssuingToken.of(new Secret(o.relengapiToken.strip()));
         }
-        Path file = Path.of(o.relengapiTokenFile);
-        IssuingToken token = IssuingToken.fromFile(file);
+        IssuingToken token = IssuingToken.fromFile(Path.of(o.relengapiTokenFile));
         try {
             token.read();
         } catch (IOException e) {
-            // The path is not repeated: someone who confused the two options would see their token printed.
-            throw new UsageException("--relengapi-token-file: " + describe(e, file));
+            throw new ParameterException("--relengapi-token-file: " + e.getMessage());
         }
         return token;
     }
 
-    private static String describe(IOException e, Path file) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (Files.isDirectory(file)) {
-            return "is a directory";
-        }
-        return e.getMessage() != null && e.getMessage().contains("empty") ? "file is empty" : "cannot read it";
-    }
-
-    private static List<Route> routes(List<String> specs) throws UsageException {
+    private static List<Route> routes(List<String> specs) {
         Map<String, Route> routes = new LinkedHashMap<>();
         for (String spec : specs) {
             int equals = spec.indexOf('=');
-            if (equals < 0) {
-                throw new UsageException("--route " + spec + ": expected PREFIX=URL");
+            if (equals <= 0) {
+                String problem = equals < 0 ? "expected PREFIX=URL" : "empty prefix";
+                throw new ParameterException("--route " + spec + ": " + problem);
             }
             String prefix = spec.substring(0, equals);
-            if (prefix.isEmpty()) {
-                throw new UsageException("--route " + spec + ": empty prefix");
+            URI upstream = httpUrl("--route " + prefix, spec.substring(equals + 1));
+            try {
+                if (routes.put(prefix, new Route(prefix, upstream)) != null) {
+                    throw new IllegalArgumentException("duplicate prefix " + prefix);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException("--route " + spec + ": " + e.getMessage());
             }
-            if (prefix.startsWith("__")) {
-                throw new UsageException("--route " + spec + ": prefixes starting with __ are reserved for the proxy");
-            }
-            if (!Route.isValidPrefix(prefix)) {
-                throw new UsageException("--route " + spec + ": a prefix is one path segment of letters, digits, '.', '_', '~' or '-'");
-            }
-            if (routes.containsKey(prefix)) {
-                throw new UsageException("--route " + spec + ": duplicate prefix " + prefix);
-            }
-            routes.put(prefix, new Route(prefix, httpUrl("--route " + prefix, spec.substring(equals + 1))));
         }
-        return new ArrayList<>(routes.values());
+        return List.copyOf(routes.values());
     }
 
-    private static URI catchAll(String hostOrUrl) throws UsageException {
-        return httpUrl("--relengapi-host", hostOrUrl.contains("://") ? hostOrUrl : "https://" + hostOrUrl);
-    }
-
-    static URI httpUrl(String option, String value) throws UsageException {
+    private static URI httpUrl(String option, String value) {
         URI uri;
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
-            throw new UsageException(option + ": " + value + " is not a URL");
+            throw new ParameterException(option + ": " + value + " is not a URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new UsageException(option + ": " + value + " is not an http(s) URL");
+            throw new ParameterException(option + ": " + value + " is not an http(s) URL");
         }
         if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new UsageException(option + ": " + uri.getScheme() + "://" + uri.getHost()
+            throw new ParameterException(option + ": " + uri.getScheme() + "://" + uri.getHost()
                 + "… must not carry credentials, a query or a fragment");
         }
         return uri;
     }
 
-    private static Duration duration(String option, String value, String fallback, Duration min, Duration max)
-        throws UsageException {
+    private static Duration duration(String option, String value, String fallback, String min, String max) {
         String text = value == null ? fallback : value.strip();
-        Matcher m = DURATION.matcher(text);
-        if (!m.matches()) {
-            throw new UsageException(option + ": " + text + " is not a duration (examples: 600, 600s, 10m, 1h)");
+        Duration duration = durationOf(text);
+        if (duration == null) {
+            throw new ParameterException(option + ": " + text + " is not a duration (examples: 600, 600s, 10m, 1h)");
         }
-        long amount = Long.parseLong(m.group(1));
-        Duration duration = switch (m.group(2)) {
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofSeconds(amount);
-        };
-        if (duration.compareTo(min) < 0 || duration.compareTo(max) > 0) {
-            throw new UsageException(option + ": " + text + " is out of range (" + human(min) + " to " + human(max) + ")");
+        if (duration.compareTo(durationOf(min)) < 0 || duration.compareTo(durationOf(max)) > 0) {
+            throw new ParameterException(option + ": " + text + " is out of range (" + min + " to " + max + ")");
         }
         return duration;
     }
 
-    private static String human(Duration d) {
-        return d.toHours() > 0 && d.toSeconds() % 3600 == 0 ? d.toHours() + "h" : d.toSeconds() + "s";
+    private static Duration durationOf(String text) {
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        long unit = m.group(2).equals("h") ? 3600 : m.group(2).equals("m") ? 60 : 1;
+        return Duration.ofSeconds(Long.parseLong(m.group(1)) * unit);
     }
 
-    private static Path readableFile(String option, String name) throws UsageException {
+    private static Path readableCaFile(String name) {
         Path file = Path.of(name);
-        if (!Files.isRegularFile(file)) {
-            throw new UsageException(option + " " + file + ": no such file");
-        }
-        if (!Files.isReadable(file)) {
-            throw new UsageException(option + " " + file + ": permission denied");
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            String problem = Files.isRegularFile(file) ? "permission denied" : "no such file";
+            throw new ParameterException("--ca-file " + file + ": " + problem);
         }
         return file;
     }
 
-    private static String bind(String bind) throws UsageException {
-        if (bind == null) {
-            return "0.0.0.0";
+    private static String bind(String bind, String fallback) {
+        if (bind != null && bind.isBlank()) {
+            throw new ParameterException("--bind: empty address");
         }
-        if (bind.isBlank()) {
-            throw new UsageException("--bind: empty address");
-        }
-        return bind;
+        return bind == null ? fallback : bind;
     }
 
-    private static int port(String port) throws UsageException {
-        if (port == null) {
-            return 8080;
-        }
+    private static int port(String port) {
         try {
-            int value = Integer.parseInt(port.strip());
+            int value = port == null ? 8080 : Integer.parseInt(port.strip());
             if (value >= 0 && value <= 65535) {
                 return value;
             }
         } catch (NumberFormatException e) {
-            // Reported below, with the same message as an out-of-range number.
+            // The same message as an out-of-range number, below.
         }
-        throw new UsageException("--port: " + port + " is not a port number (0 to 65535)");
+        throw new ParameterException("--port: " + port + " is not a port number (0 to 65535)");
     }
 
-    /** A bad command line; the message is the one line shown to the user. */
-    static final class UsageException extends Exception {
-        UsageException(String message) {
-            super(message, null, false, false);
-        }
+    private static LogFormat logFormat(String name) {
+        return name == null ? LogFormat.TEXT : LogFormat.parse(name)
+            .orElseThrow(() -> new ParameterException("--log-format: " + name + " is not text or mozlog"));
+    }
+
+    /**
+     * The options as JCommander binds them. Values stay strings, converted after parsing, so that --help, --version,
+     * --dev and the container's refusal win over a bad value; flags are Boolean and nothing has an initial value, so
+     * the usage shows the defaults the descriptions state, without JCommander's "Default:" lines.
+     */
+    static final class ProxyOptions {
+
+        @Parameter(names = {"-p", "--port"}, description = "Listen port; 0 picks a free port (default 8080)")
+        String port;
+
+        @Parameter(names = "--bind", description = "Listen address (default 0.0.0.0)")
+        String bind;
+
+        @Parameter(names = "--relengapi-token", description = "Issuing (permanent) RelengAPI token. Exactly one of "
+            + "this and --relengapi-token-file; prefer the file: a command line is visible to other processes")
+        String relengapiToken;
+
+        @Parameter(names = "--relengapi-token-file", description = "File holding the issuing token (surrounding "
+            + "whitespace trimmed); re-read for every issuance, so the token can be rotated without a restart")
+        String relengapiTokenFile;
+
+        @Parameter(names = "--root-url", description = "Taskcluster root URL (default $TASKCLUSTER_ROOT_URL, else "
+            + "https://taskcluster.net, whose queue is https://queue.taskcluster.net/v1/)")
+        String rootUrl;
+
+        @Parameter(names = "--tokens-url", description = "Where temporary tokens are issued (POST) (default "
+            + DEFAULT_TOKENS_URL + ")")
+        String tokensUrl;
+
+        @Parameter(names = "--route", description = "PREFIX=URL: /PREFIX/rest is forwarded to URL/rest. Repeatable; "
+            + "any --route replaces the whole default table (tooltool, treestatus and mapper at "
+            + "https://<name>.mozilla-releng.net)")
+        List<String> routes;
+
+        @Parameter(names = "--relengapi-host", description = "Catch-all upstream for paths no route matches; a bare "
+            + "host means https://HOST (default: none, such paths get 404)")
+        String relengapiHost;
+
+        @Parameter(names = "--token-lifetime", description = "Lifetime asked for each temporary token: 600, 600s, "
+            + "10m, 1h; 10s to 24h (default 10m)")
+        String tokenLifetime;
+
+        @Parameter(names = "--idle-timeout", description = "Close a client or upstream connection with no bytes "
+            + "moving for this long; an upstream that sends no response headers for this long gives 504 (default 120s)")
+        String idleTimeout;
+
+        @Parameter(names = "--ca-file", description = "PEM bundle of extra CAs trusted for every outbound HTTPS call")
+        String caFile;
+
+        @Parameter(names = "--egress-proxy", description = "http://[user:password@]host:port: the forward proxy for "
+            + "every outbound call, instead of $HTTPS_PROXY/$HTTP_PROXY ($NO_PROXY still applies; loopback is always "
+            + "direct)")
+        String egressProxy;
+
+        @Parameter(names = "--log-format", description = "text (people) or mozlog (one JSON object per line on "
+            + "stdout, with a request.summary record per request) (default text)")
+        String logFormat;
+
+        @Parameter(names = "--dev", description = "Run against an embedded local stack (queue, token issuer, echo "
+            + "upstreams) on loopback: no task id or token needed. Only --port and --bind apply (bind default "
+            + "127.0.0.1)")
+        Boolean dev;
+
+        @Parameter(names = {"-h", "--help"}, help = true, description = "Print this help and exit")
+        Boolean help;
+
+        @Parameter(names = "--version", description = "Print the version and exit")
+        Boolean version;
     }
 }

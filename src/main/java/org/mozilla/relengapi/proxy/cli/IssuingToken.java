@@ -2,14 +2,13 @@ package org.mozilla.relengapi.proxy.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.mozilla.relengapi.proxy.controlplane.Secret;
 
-/**
- * Where the permanent issuing token comes from. A file is read again for every issuance, so an operator can
- * rotate the token without restarting the proxy.
- */
+/** Where the issuing token comes from. A file is read for every issuance: the token rotates without a restart. */
 public interface IssuingToken {
 
     Secret read() throws IOException;
@@ -18,11 +17,21 @@ public interface IssuingToken {
         return () -> token;
     }
 
+    /** A failure says what is wrong, not the path: someone who confused the options would see their token. */
     static IssuingToken fromFile(Path file) {
         return () -> {
-            String content = Files.readString(file, StandardCharsets.UTF_8).strip();
+            String content;
+            try {
+                content = Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (NoSuchFileException e) {
+                throw new IOException("no such file");
+            } catch (AccessDeniedException e) {
+                throw new IOException("permission denied");
+            } catch (IOException e) {
+                throw new IOException(Files.isDirectory(file) ? "is a directory" : "cannot read it");
+            }
             if (content.isEmpty()) {
-                throw new IOException("token file " + file + " is empty");
+                throw new IOException("file is empty");
             }
             return new Secret(content);
         };

@@ -1,30 +1,21 @@
 package org.mozilla.relengapi.proxy.cli;
 
 import java.net.URI;
-import java.util.regex.Pattern;
 
 /**
  * One entry of the route table: requests under {@code /prefix} go to {@code upstream} (whose path, if any, is the
  * base that the rest of the request path is appended to). The catch-all route has an empty prefix.
  */
 public record Route(String prefix, URI upstream) {
-    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._~-]+");
 
+    /** A prefix is one path segment, not a dot-segment, not starting with the {@code __} of the proxy's own paths. */
     public Route {
-        if (!prefix.isEmpty() && !isValidPrefix(prefix)) {
-            throw new IllegalArgumentException("invalid route prefix " + prefix);
+        if (prefix.startsWith("__")) {
+            throw new IllegalArgumentException("prefixes starting with __ are reserved for the proxy");
         }
-        upstream = withoutTrailingSlash(upstream);
-    }
-
-    /** One path segment, not a dot-segment, not starting with the {@code __} reserved for the proxy's own paths. */
-    public static boolean isValidPrefix(String prefix) {
-        return prefix != null && PREFIX.matcher(prefix).matches() && !prefix.startsWith("__")
-            && !prefix.equals(".") && !prefix.equals("..");
-    }
-
-    private static URI withoutTrailingSlash(URI uri) {
-        String text = uri.toString();
-        return text.endsWith("/") ? URI.create(text.replaceAll("/+$", "")) : uri;
+        if (!prefix.isEmpty() && (!prefix.matches("[A-Za-z0-9._~-]+") || prefix.matches("\\.\\.?"))) {
+            throw new IllegalArgumentException("a prefix is one path segment of letters, digits, '.', '_', '~' or '-'");
+        }
+        upstream = URI.create(upstream.toString().replaceAll("/+$", ""));
     }
 }

@@ -3,14 +3,13 @@ package org.mozilla.relengapi.proxy.server;
 import jakarta.servlet.ServletContext;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.mozilla.relengapi.proxy.cli.CommandLine;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 
 /**
- * The configuration of the proxy deployed as a WAR: the context init-parameter {@value #PARAMETER} or, when the
- * context has none, the JVM system property of the same name, holding the command-line arguments separated by
- * whitespace (e.g. {@code --relengapi-token-file /etc/relengapi.token -- <taskId>}). They are parsed by the same
- * code as the command line; --port and --bind belong to the container and are refused.
+ * The proxy's arguments in a servlet container: the context parameter {@value #PARAMETER} or else the system property
+ * of that name, split at whitespace, e.g. {@code --relengapi-token-file /etc/relengapi.token -- <taskId>}.
  */
 final class ContainerConfiguration {
     static final String PARAMETER = "relengapi-proxy.args";
@@ -19,11 +18,9 @@ final class ContainerConfiguration {
     }
 
     static ProxyConfig read(ServletContext context, Map<String, String> environment) {
-        String args = context.getInitParameter(PARAMETER);
-        if (args == null) {
-            args = System.getProperty(PARAMETER);
-        }
-        if (args == null || args.isBlank()) {
+        String args = Objects.requireNonNullElse(context.getInitParameter(PARAMETER),
+            System.getProperty(PARAMETER, ""));
+        if (args.isBlank()) {
             throw new StartupException("no configuration: set the context parameter (or system property) " + PARAMETER
                 + " to the proxy's arguments, e.g. --relengapi-token-file /etc/relengapi.token -- <taskId>");
         }
@@ -31,9 +28,7 @@ final class ContainerConfiguration {
         if (outcome instanceof CommandLine.Run run) {
             return run.config();
         }
-        if (outcome instanceof CommandLine.Invalid invalid) {
-            throw new StartupException(invalid.message());
-        }
-        throw new StartupException("--help and --version do not apply in " + PARAMETER);
+        throw new StartupException(outcome instanceof CommandLine.Invalid invalid ? invalid.message()
+            : "--help and --version do not apply in " + PARAMETER);
     }
 }

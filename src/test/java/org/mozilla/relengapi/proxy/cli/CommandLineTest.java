@@ -148,6 +148,8 @@ class CommandLineTest {
         assertInstanceOf(CommandLine.Help.class, parse("--help"));
         assertInstanceOf(CommandLine.Help.class, parse("-h"));
         assertInstanceOf(CommandLine.Help.class, parse("--relengapi-token", TOKEN, "--help"));
+        assertInstanceOf(CommandLine.Help.class, parse("--port", "nope", "--route", "x", "--help"));
+        assertInstanceOf(CommandLine.Version.class, parse("--relengapi-token-file", "/absent", "--version"));
     }
 
     @Test
