@@ -3,6 +3,7 @@ package org.mozilla.relengapi.proxy.proxy;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,11 +17,14 @@ import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * Forwards header lines the way they were sent, in both directions: each line's name and value as received, in
- * order, repeated names as separate lines, less the hop-by-hop ones ({@link HopByHopHeaders}). Jetty's proxy servlet
+ * order, repeated names as separate lines, less the hop-by-hop ones ({@link #endToEnd}). Jetty's proxy servlet
  * instead rebuilds each response header from its parsed value list, which drops quotes, re-spaces values and loses
  * a JSON-valued header (and every later one). Chunked trailers are forwarded to HTTP/1.1 clients that accept them.
  */
 final class HeaderForwarding {
+    /** Connection-level headers (RFC 9110 §7.6.1), never forwarded, with the common misspelling {@code Trailers}. */
+    private static final Set<String> HOP_BY_HOP =
+        Set.of("connection", "keep-alive", "te", "trailer", "trailers", "transfer-encoding", "upgrade");
     private static final Set<String> NEVER_IN_TRAILERS = Set.of("content-length", "content-type", "content-encoding",
         "content-range", "host", "authorization", "set-cookie", "www-authenticate", "location", "cache-control",
         "expires", "date", "age", "vary", "retry-after");
@@ -36,13 +40,8 @@ final class HeaderForwarding {
      */
     void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
         HttpFields received = exchange.requestFields(clientRequest);
-        HopByHopHeaders hopByHop = HopByHopHeaders.of(received);
         HttpFields.Mutable forwarded = HttpFields.build();
-        for (HttpField field : received) {
-            if (field.getHeader() != HttpHeader.HOST && !hopByHop.contains(field.getName())) {
-                forwarded.add(field);
-            }
-        }
+        endToEnd(received).stream().filter(field -> field.getHeader() != HttpHeader.HOST).forEach(forwarded::add);
         if (acceptsTrailers(clientRequest)) {
             forwarded.add(HttpHeader.TE, "trailers");
         }
@@ -52,9 +51,7 @@ final class HeaderForwarding {
     /** Gives the client's response the upstream's end-to-end header lines, and its trailers if the client takes them. */
     void copyResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
         HttpFields received = serverResponse.getHeaders();
-        HopByHopHeaders hopByHop = HopByHopHeaders.of(received);
-        List<HttpField> forwarded = received.stream().filter(field -> !hopByHop.contains(field.getName())).toList();
-        exchange.setResponseFields(clientRequest, proxyResponse, forwarded);
+        exchange.setResponseFields(clientRequest, proxyResponse, endToEnd(received));
         if (acceptsTrailers(clientRequest) && !received.contains(HttpHeader.CONTENT_LENGTH)) {
             // Called once the body has been sent, when the upstream's trailers (if any) have arrived.
             proxyResponse.setTrailerFields(() -> trailers(serverResponse.getTrailers()));
@@ -84,14 +81,25 @@ final class HeaderForwarding {
     private static Map<String, String> trailers(HttpFields upstreamTrailers) {
         Map<String, String> trailers = new LinkedHashMap<>();
         if (upstreamTrailers != null) {
-            HopByHopHeaders hopByHop = HopByHopHeaders.of(upstreamTrailers);
-            for (HttpField field : upstreamTrailers) {
-                if (!hopByHop.contains(field.getName())
-                    && !NEVER_IN_TRAILERS.contains(field.getName().toLowerCase(Locale.ROOT))) {
+            for (HttpField field : endToEnd(upstreamTrailers)) {
+                if (!NEVER_IN_TRAILERS.contains(field.getLowerCaseName())) {
                     trailers.merge(field.getName(), field.getValue(), (first, next) -> first + ", " + next);
                 }
             }
         }
         return trailers;
+    }
+
+    /** The lines that are not hop-by-hop: {@link #HOP_BY_HOP}, {@code Proxy-*}, and those {@code Connection} names. */
+    private static List<HttpField> endToEnd(HttpFields fields) {
+        Set<String> named = new HashSet<>(HOP_BY_HOP);
+        for (String value : fields.getValuesList(HttpHeader.CONNECTION)) {
+            for (String token : value.split(",")) {
+                named.add(token.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return fields.stream()
+            .filter(field -> !named.contains(field.getLowerCaseName()) && !field.getLowerCaseName().startsWith("proxy-"))
+            .toList();
     }
 }

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Writes the proxy's own answers (errors, Dockerflow endpoints) as JSON. */
+/** The proxy's own answers (errors, Dockerflow, refusals by Jetty itself) as JSON, in one shape. */
 public final class JsonResponses {
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
@@ -25,17 +25,25 @@ public final class JsonResponses {
         response.getOutputStream().write(bytes);
     }
 
-    /** {@code {"error": code, "message": message}} plus any extra fields. */
+    public static void error(HttpServletResponse response, int status, String code, String message) throws IOException {
+        error(response, status, code, message, Map.of());
+    }
+
     public static void error(HttpServletResponse response, int status, String code, String message, Map<String, ?> extra)
         throws IOException {
+        write(response, status, errorBody(code, message, extra));
+    }
+
+    /** {@code {"error": code, "message": message}} plus any extra fields. */
+    public static String errorJson(String code, String message) {
+        return GSON.toJson(errorBody(code, message, Map.of()));
+    }
+
+    private static Map<String, Object> errorBody(String code, String message, Map<String, ?> extra) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
         body.put("message", message);
         body.putAll(extra);
-        write(response, status, body);
-    }
-
-    public static void error(HttpServletResponse response, int status, String code, String message) throws IOException {
-        error(response, status, code, message, Map.of());
+        return body;
     }
 }

@@ -16,11 +16,10 @@ import java.util.Set;
  * Refuses, before any route or reserved path sees them, the requests that could turn the proxy into an open
  * proxy or leak the token: CONNECT, TRACE and TRACK, also when asked for through a method-override header (405);
  * a transfer coding other than chunked (501), whose body the proxy could not forward as sent; and targets that
- * cannot be forwarded as sent without risk (400). Requests that pass carry their {@link RequestTarget} as the
- * request attribute {@link #TARGET_ATTRIBUTE}.
+ * cannot be forwarded as sent without risk (400). Requests that pass carry their {@link RequestTarget}.
  */
 public final class RequestGuardFilter extends HttpFilter {
-    public static final String TARGET_ATTRIBUTE = RequestTarget.class.getName();
+    private static final String TARGET_ATTRIBUTE = RequestTarget.class.getName();
     private static final Set<String> REFUSED_METHODS = Set.of("CONNECT", "TRACE", "TRACK");
     /** Headers some frameworks read to replace the request line's method: an upstream could turn a GET into a TRACE. */
     private static final Set<String> METHOD_OVERRIDE_HEADERS = Set.of("x-http-method-override", "x-http-method",
@@ -60,15 +59,25 @@ public final class RequestGuardFilter extends HttpFilter {
                 return;
             }
         }
-        String uri = request.getRequestURI();
-        String raw = uri.substring(Math.min(request.getContextPath().length(), uri.length()));
         try {
-            request.setAttribute(TARGET_ATTRIBUTE, RequestTarget.parse(raw.isEmpty() ? "/" : raw, request.getQueryString()));
+            request.setAttribute(TARGET_ATTRIBUTE, RequestTarget.parse(rawPath(request), request.getQueryString()));
         } catch (RequestTarget.InvalidPathException e) {
             JsonResponses.error(response, 400, "bad_path", "refused: " + e.getMessage());
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /** The checked target of a request that passed this filter. */
+    static RequestTarget target(HttpServletRequest request) {
+        return (RequestTarget) request.getAttribute(TARGET_ATTRIBUTE);
+    }
+
+    /** The request's path within the context, still percent-encoded as the client sent it. */
+    public static String rawPath(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String raw = uri.substring(Math.min(request.getContextPath().length(), uri.length()));
+        return raw.isEmpty() ? "/" : raw;
     }
 
     private static boolean isRefusedMethod(String method) {

@@ -1,6 +1,7 @@
 package org.mozilla.relengapi.proxy.proxy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -18,20 +19,17 @@ public final class RequestTarget {
     private static final String QUERY_PUNCTUATION = PATH_PUNCTUATION + ";/?";
     /** What Jetty's parser makes of bytes that are not UTF-8: the original bytes are lost, so nothing can be forwarded. */
     private static final char REPLACEMENT = '\uFFFD';
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
     private final List<String> segments;
     private final String query;
 
     private RequestTarget(List<String> segments, String query) {
-        this.segments = List.copyOf(segments);
+        this.segments = segments;
         this.query = query;
     }
 
-    /**
-     * Parses a raw (still percent-encoded) absolute path and query (null when there is none).
-     *
-     * @throws InvalidPathException with a short reason, for targets that are refused
-     */
+    /** Parses a raw (still percent-encoded) absolute path and query (null when there is none), or says why not. */
     public static RequestTarget parse(String rawPath, String rawQuery) throws InvalidPathException {
         if (rawPath == null || !rawPath.startsWith("/")) {
             throw new InvalidPathException("the path must start with /");
@@ -51,17 +49,9 @@ public final class RequestTarget {
         return query;
     }
 
-    /** The segments as the client encoded them; the last is empty for a path that ends with {@code /}. */
-    public List<String> segments() {
-        return segments;
-    }
-
-    /** The path from segment {@code from} on, as the client encoded it, starting with {@code /}, or empty if nothing is left. */
+    /** The path from segment {@code from} on as the client encoded it, starting with {@code /}; empty if none is left. */
     public String rest(int from) {
-        if (from >= segments.size()) {
-            return "";
-        }
-        return "/" + String.join("/", segments.subList(from, segments.size()));
+        return from >= segments.size() ? "" : "/" + String.join("/", segments.subList(from, segments.size()));
     }
 
     private static void check(String segment) throws InvalidPathException {
@@ -69,7 +59,7 @@ public final class RequestTarget {
         boolean onlyDots = true;
         for (int i = 0; i < segment.length(); i++) {
             char c = segment.charAt(i);
-            int decoded;
+            int decoded = c;
             if (c == '%') {
                 decoded = escapedByte(segment, i);
                 i += 2;
@@ -83,9 +73,7 @@ public final class RequestTarget {
                 throw new InvalidPathException("path parameters (;) are not accepted; encode ';' as %3B");
             } else if (c == '\\') {
                 throw new InvalidPathException("backslash in path");
-            } else if (isLetterOrDigit(c) || PATH_PUNCTUATION.indexOf(c) >= 0) {
-                decoded = c;
-            } else {
+            } else if (!isAllowedRaw(c, PATH_PUNCTUATION)) {
                 throw new InvalidPathException("character not allowed unencoded in a path; percent-encode it");
             }
             decodedLength++;
@@ -110,8 +98,8 @@ public final class RequestTarget {
         return c < 0x80 ? Character.digit(c, 16) : -1;
     }
 
-    private static boolean isLetterOrDigit(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    private static boolean isAllowedRaw(char c, String punctuation) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || punctuation.indexOf(c) >= 0;
     }
 
     private static String canonicalQuery(String raw) throws InvalidPathException {
@@ -122,15 +110,14 @@ public final class RequestTarget {
                 escapedByte(raw, i);
                 out.append(raw, i, i + 3);
                 i += 2;
-            } else if (c < 0x80 && (isLetterOrDigit(c) || QUERY_PUNCTUATION.indexOf(c) >= 0)) {
+            } else if (isAllowedRaw(c, QUERY_PUNCTUATION)) {
                 out.append(c);
             } else if (c == REPLACEMENT) {
                 throw new InvalidPathException("raw bytes that are not UTF-8 in the query; percent-encode them");
             } else {
                 int codePoint = raw.codePointAt(i);
-                for (byte b : new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8)) {
-                    out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+                for (byte b : Character.toString(codePoint).getBytes(StandardCharsets.UTF_8)) {
+                    out.append('%').append(HEX.toHexDigits(b));
                 }
                 i += Character.charCount(codePoint) - 1;
             }

@@ -1,6 +1,7 @@
 package org.mozilla.relengapi.proxy.proxy;
 
 import java.io.IOException;
+import org.eclipse.jetty.io.EndPoint;
 
 /**
  * Why a client connection was closed by the proxy's own stop, once its grace period was over: the exchange on it
@@ -9,6 +10,12 @@ import java.io.IOException;
 public final class StopCutException extends IOException {
     public StopCutException() {
         super("cut: still running when the stop's grace period ended");
+    }
+
+    /** Cuts a client connection the stop could not wait for: a reset, so that its client sees an error, not an end. */
+    public static void cut(EndPoint endPoint) {
+        ClientExchange.resetOnClose(endPoint);
+        endPoint.close(new StopCutException());
     }
 
     static boolean isCause(Throwable failure) {

@@ -2,6 +2,7 @@ package org.mozilla.relengapi.proxy.proxy;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,13 +13,14 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.EarlyHintsProtocolHandler;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.ProcessingProtocolHandler;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.ee10.proxy.ProxyServlet;
+import org.eclipse.jetty.ee10.proxy.AsyncProxyServlet;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
@@ -35,54 +37,59 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forwards one route's requests to its upstream with {@code Authorization: Bearer <temporary token>}. This is
- * where the token gets added ({@link #addProxyHeaders}); Jetty's {@link ProxyServlet} does the streaming.
+ * Forwards each request to its route's upstream with {@code Authorization: Bearer <temporary token>}: the token is
+ * added in {@link #addProxyHeaders}; Jetty's {@link AsyncProxyServlet} does the rest (streaming with non-blocking
+ * servlet I/O, so a slow client holds no thread), customised through its hooks. One
+ * servlet serves every route, so its one HTTP client (Jetty's model) shares keep-alive connections across routes.
  *
- * <p>A request that arrives while no usable token is held is suspended (not blocking a thread) until the next
- * token arrives or {@link #TOKEN_WAIT} passes, then answered 503.
+ * <p>A request that arrives while no usable token is held is suspended (holding no thread) until the next token
+ * arrives or {@link #TOKEN_WAIT} passes, then answered 503.
  */
-public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
+public final class TokenInjectingProxyServlet extends AsyncProxyServlet {
     public static final Duration TOKEN_WAIT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(TokenInjectingProxyServlet.class);
-    private static final String TOKEN_ATTRIBUTE = TemporaryToken.class.getName();
-    private static final String WAITED_ATTRIBUTE = TokenInjectingProxyServlet.class.getName() + ".waited";
-    private static final String WRITER_ATTRIBUTE = ClientResponseWriter.class.getName();
-    private static final String CLIENT_FAILED_ATTRIBUTE = TokenInjectingProxyServlet.class.getName() + ".clientFailed";
+    private static final String ATTRIBUTE = TokenInjectingProxyServlet.class.getName();
+    private static final String TOKEN = ATTRIBUTE + ".token";
+    private static final String ROUTE = ATTRIBUTE + ".route";
+    private static final String WAITED = ATTRIBUTE + ".waited";
+    private static final String CLIENT_FAILED = ATTRIBUTE + ".clientFailed";
+    private static final String FAILURE = ATTRIBUTE + ".failure";
 
-    private final Route route;
+    private final RouteTable routes;
     private final TemporaryTokenSource tokens;
     private final SSLContext sslContext;
-    private final SharedUpstreamClient upstreamClient;
-    private final ProxyMetrics metrics;
-    private final String routeName;
-    private final ClientExchange clientExchange = ClientExchange.forContainer();
-    private final HeaderForwarding headerForwarding = new HeaderForwarding(clientExchange);
     private final EgressProxies egress;
+    private final ProxyMetrics metrics;
+    private final ClientExchange exchange = ClientExchange.forContainer();
+    private final HeaderForwarding headerForwarding = new HeaderForwarding(exchange);
 
-    /**
-     * @param route the route this servlet serves; a catch-all has an empty prefix
-     */
-    public TokenInjectingProxyServlet(Route route, TemporaryTokenSource tokens, SSLContext sslContext,
-                                      SharedUpstreamClient upstreamClient, ProxyMetrics metrics, EgressProxies egress) {
-        this.route = route;
+    public TokenInjectingProxyServlet(RouteTable routes, TemporaryTokenSource tokens, SSLContext sslContext,
+                                      EgressProxies egress, ProxyMetrics metrics) {
+        this.routes = routes;
         this.tokens = tokens;
         this.sslContext = sslContext;
-        this.upstreamClient = upstreamClient;
-        this.metrics = metrics;
-        this.routeName = route.prefix().isEmpty() ? "catch-all" : route.prefix();
         this.egress = egress;
+        this.metrics = metrics;
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        Optional<Route> route = routes.route(RequestGuardFilter.target(request).rest(0));
+        if (route.isEmpty()) {
+            JsonResponses.error(response, 404, "unknown_route",
+                "no route for this path; known prefixes: /" + String.join(", /", routes.prefixes()),
+                Map.of("routes", routes.prefixes()));
+            return;
+        }
+        request.setAttribute(ROUTE, route.get());
         Optional<TemporaryToken> token = tokens.usableToken();
         if (token.isPresent()) {
-            request.setAttribute(TOKEN_ATTRIBUTE, token.get());
+            request.setAttribute(TOKEN, token.get());
             super.service(request, response);
             return;
         }
         TokenStatus status = tokens.status();
-        if (status.deadlinePassed() || request.getDispatcherType() == DispatcherType.ASYNC && request.getAttribute(WAITED_ATTRIBUTE) != null) {
+        if (status.deadlinePassed() || request.getDispatcherType() == DispatcherType.ASYNC && request.getAttribute(WAITED) != null) {
             tokenUnavailable(response, status);
             return;
         }
@@ -91,33 +98,25 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
         tokens.nextUsableToken()
             .completeOnTimeout(null, TOKEN_WAIT.toMillis(), TimeUnit.MILLISECONDS)
             .whenComplete((next, failure) -> {
-                request.setAttribute(WAITED_ATTRIBUTE, Boolean.TRUE);
+                request.setAttribute(WAITED, Boolean.TRUE);
                 async.dispatch();
             });
     }
 
     private static void tokenUnavailable(HttpServletResponse response, TokenStatus status) throws IOException {
-        String problem = status.problem().orElse("no temporary token");
-        if (!status.deadlinePassed()) {
-            long seconds = status.retryIn().map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(5L);
-            response.setHeader("Retry-After", Long.toString(seconds));
+        if (status.deadlinePassed()) {
+            JsonResponses.error(response, 503, "task_deadline_passed", "task deadline passed");
+            return;
         }
-        JsonResponses.error(response, 503, status.deadlinePassed() ? "task_deadline_passed" : "token_unavailable",
-            status.deadlinePassed() ? "task deadline passed" : "no temporary token available: " + problem);
+        long seconds = status.retryIn().map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(5L);
+        response.setHeader("Retry-After", Long.toString(seconds));
+        JsonResponses.error(response, 503, "token_unavailable",
+            "no temporary token available: " + status.problem().orElse("no temporary token"));
     }
 
     @Override
     protected String rewriteTarget(HttpServletRequest request) {
-        RequestTarget target = (RequestTarget) request.getAttribute(RequestGuardFilter.TARGET_ATTRIBUTE);
-        if (target == null) {
-            return null;
-        }
-        String rest = target.rest(route.prefix().isEmpty() ? 0 : 1);
-        String base = route.upstream().toString();
-        if (rest.isEmpty() && route.upstream().getRawPath().isEmpty()) {
-            rest = "/";
-        }
-        return base + rest + (target.query() == null ? "" : "?" + target.query());
+        return routes.upstreamUrl(route(request), RequestGuardFilter.target(request));
     }
 
     /** A client whose request body breaks off has sent a bad request; the proxy did not fail. */
@@ -127,30 +126,60 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     }
 
     /**
-     * The client's body, read without holding a thread while the client is slow ({@link ClientBodyReader}). A
-     * failure of that body (it ends before its declared length, breaks a chunk, or times out) is remembered, so
-     * that the aborted upstream exchange that follows is answered 400 or 408 and not blamed on the upstream.
+     * The client's body as the upstream request's, with the client's declared length and no Content-Type of its own
+     * (the client's line, if any, is copied with the other headers).
      */
     @Override
     protected Request.Content proxyRequestContent(HttpServletRequest request, HttpServletResponse response,
                                                   Request proxyRequest) throws IOException {
-        ClientBodyReader.UpstreamBody body = new ClientBodyReader.UpstreamBody(request.getContentLengthLong());
-        new ClientBodyReader(request.getInputStream(), body, getHttpClient().getRequestBufferSize(),
-            read -> metrics.bytesFromClient(routeName, read),
-            failure -> {
-                request.setAttribute(CLIENT_FAILED_ATTRIBUTE, failure);
-                onClientRequestFailure(request, proxyRequest, response, failure);
-            }).start();
+        long length = request.getContentLengthLong();
+        AsyncRequestContent body = new AsyncRequestContent() {
+            @Override
+            public long getLength() {
+                return length;
+            }
+
+            @Override
+            public String getContentType() {
+                return null;
+            }
+        };
+        request.getInputStream().setReadListener(newReadListener(request, response, proxyRequest, body));
         return body;
     }
 
+    /**
+     * Counts the client's body, and remembers a failure of it (it ends early, breaks a chunk, times out) so that the
+     * aborted upstream exchange that follows is answered 400 or 408 and not blamed on the upstream. A failure of the
+     * upstream to take the bytes is reported where it happened, not here.
+     */
     @Override
-    protected void onProxyRewriteFailed(HttpServletRequest request, HttpServletResponse response) {
-        try {
-            JsonResponses.error(response, 400, "bad_path", "refused: the path could not be checked");
-        } catch (IOException e) {
-            LOG.debug("client went away before the 400", e);
-        }
+    protected ReadListener newReadListener(HttpServletRequest request, HttpServletResponse response, Request proxyRequest,
+                                           AsyncRequestContent content) {
+        String label = label(request);
+        return new StreamReader(request, response, proxyRequest, content) {
+            private volatile boolean upstreamFailed;
+
+            @Override
+            protected void onRequestContent(HttpServletRequest request, Request proxyRequest, AsyncRequestContent content,
+                                            byte[] buffer, int offset, int length, Callback callback) {
+                metrics.bytesFromClient(label, length);
+                super.onRequestContent(request, proxyRequest, content, buffer, offset, length,
+                    Callback.from(callback::succeeded, failure -> {
+                        upstreamFailed = true;
+                        callback.failed(failure);
+                    }));
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                // The container and a failing read can both report the same failure: it is answered once.
+                if (!upstreamFailed && request.getAttribute(CLIENT_FAILED) == null) {
+                    request.setAttribute(CLIENT_FAILED, failure);
+                    super.onError(failure);
+                }
+            }
+        };
     }
 
     @Override
@@ -161,19 +190,17 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     @Override
     protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
         super.addProxyHeaders(clientRequest, proxyRequest);
-        TemporaryToken token = (TemporaryToken) clientRequest.getAttribute(TOKEN_ATTRIBUTE);
+        TemporaryToken token = (TemporaryToken) clientRequest.getAttribute(TOKEN);
         // put, not add: whatever Authorization the client sent is replaced, never forwarded.
         proxyRequest.headers(headers -> headers.put(HttpHeader.AUTHORIZATION, "Bearer " + token.value().reveal()));
     }
 
-    /**
-     * Sends without Jetty's DEBUG dump of the outgoing headers, which would write the token to the log of anyone
-     * who turns on debugging to troubleshoot.
-     */
+    /** Sends without Jetty's DEBUG dump of the outgoing headers, which would write the token to the log. */
     @Override
     protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest) {
         long sent = System.nanoTime();
-        proxyRequest.onResponseBegin(response -> metrics.upstreamFirstByte(routeName, System.nanoTime() - sent));
+        String label = label(clientRequest);
+        proxyRequest.onResponseBegin(response -> metrics.upstreamFirstByte(label, System.nanoTime() - sent));
         proxyRequest.send(newProxyResponseListener(clientRequest, proxyResponse));
     }
 
@@ -181,123 +208,132 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                            Response serverResponse) {
         if (serverResponse.getStatus() == 401) {
-            tokens.reportRejected((TemporaryToken) clientRequest.getAttribute(TOKEN_ATTRIBUTE));
+            tokens.reportRejected((TemporaryToken) clientRequest.getAttribute(TOKEN));
         }
         headerForwarding.copyResponseHeaders(clientRequest, proxyResponse, serverResponse);
     }
 
     @Override
-    protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+    protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
+                                     byte[] buffer, int offset, int length, Callback callback) {
+        metrics.bytesToClient(label(request), length);
+        super.onResponseContent(request, response, proxyResponse, buffer, offset, length, callback);
+    }
+
+    /** Remembers that a write to the client failed: the failure that follows is the client's, not the upstream's. */
+    @Override
+    protected StreamWriter newWriteListener(HttpServletRequest request, Response proxyResponse) {
+        return new StreamWriter(request, proxyResponse) {
+            @Override
+            public void onWritePossible() throws IOException {
+                try {
+                    super.onWritePossible();
+                } catch (IOException | RuntimeException e) {
+                    request.setAttribute(CLIENT_FAILED, e);
+                    throw e;
+                }
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                request.setAttribute(CLIENT_FAILED, failure);
+                super.onError(failure);
+            }
+        };
+    }
+
+    @Override
+    protected void onProxyResponseFailure(HttpServletRequest request, HttpServletResponse response,
                                           Response serverResponse, Throwable failure) {
-        if (!getHttpClient().isRunning() || StopCutException.isCause(failure)) {
-            // The proxy is stopping and cut this exchange (its client connection, or the upstream client) once the
-            // grace period was over: no upstream failed, and the stop's own log line counts the requests it cut.
-            super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
-            return;
-        }
-        if (proxyResponse.isCommitted()) {
+        boolean clientFailed = request.getAttribute(CLIENT_FAILED) != null;
+        request.setAttribute(FAILURE, failure);
+        if (response.isCommitted() && !isStopCut(failure)) {
             // The client already has the upstream's status and part of the body: all that is left is to cut it.
-            if (clientRequest.getAttribute(CLIENT_FAILED_ATTRIBUTE) != null) {
+            if (clientFailed) {
                 // A client that goes away (or whose upload breaks off) is routine; its access-log line says enough.
-                LOG.debug("{} {}: the client failed mid-exchange: {}", clientRequest.getMethod(),
-                    clientRequest.getRequestURI(), CallFailure.describe(failure));
+                LOG.debug("{} {}: the client failed mid-exchange: {}", request.getMethod(), request.getRequestURI(),
+                    CallFailure.describe(failure));
             } else {
-                metrics.upstreamError(routeName, "mid_response");
-                LOG.warn("{} {}: upstream failed mid-response: {}", clientRequest.getMethod(),
-                    clientRequest.getRequestURI(), CallFailure.describe(failure));
+                metrics.upstreamError(label(request), "mid_response");
+                LOG.warn("{} {}: upstream failed mid-response: {}", request.getMethod(), request.getRequestURI(),
+                    CallFailure.describe(failure));
             }
-            if ("HTTP/1.0".equals(clientRequest.getProtocol())) {
+            if ("HTTP/1.0".equals(request.getProtocol())) {
                 // An HTTP/1.0 body ends where the connection does: a clean close would pass for the whole body.
-                clientExchange.resetOnClose(clientRequest);
+                exchange.resetOnClose(request);
             }
-            super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+        }
+        sendProxyResponseError(request, response, clientFailed ? clientRequestStatus(failure) : proxyResponseStatus(failure));
+    }
+
+    /** The proxy's JSON error, unless the answer is committed (then Jetty cuts it) or the proxy's stop cut it. */
+    @Override
+    protected void sendProxyResponseError(HttpServletRequest request, HttpServletResponse response, int status) {
+        Throwable failure = (Throwable) request.getAttribute(FAILURE);
+        if (failure == null || response.isCommitted() || isStopCut(failure)) {
+            super.sendProxyResponseError(request, response, status);
             return;
         }
-        boolean clientFailed = clientRequest.getAttribute(CLIENT_FAILED_ATTRIBUTE) != null;
-        int status = clientFailed ? clientRequestStatus(failure) : proxyResponseStatus(failure);
         String reason = CallFailure.describe(failure);
+        Route route = route(request);
         try {
-            proxyResponse.reset();
-            proxyResponse.setHeader("Connection", "close");
-            if (clientFailed) {
-                JsonResponses.error(proxyResponse, status, "bad_request_body", "the request body ended early: " + reason);
+            response.reset();
+            response.setHeader("Connection", "close");
+            if (request.getAttribute(CLIENT_FAILED) != null) {
+                JsonResponses.error(response, status, "bad_request_body", "the request body ended early: " + reason);
                 return;
             }
-            LOG.warn("{} {} -> {}: upstream {} {}", clientRequest.getMethod(), clientRequest.getRequestURI(), status,
+            LOG.warn("{} {} -> {}: upstream {} {}", request.getMethod(), request.getRequestURI(), status,
                 route.upstream(), reason);
-            metrics.upstreamError(routeName, status == 504 ? "timeout" : "unreachable");
-            JsonResponses.error(proxyResponse, status, status == 504 ? "upstream_timeout" : "upstream_unreachable",
-                (status == 504 ? "no response from the upstream within the idle timeout" : "upstream unreachable: " + reason),
+            boolean timeout = status == 504;
+            metrics.upstreamError(label(request), timeout ? "timeout" : "unreachable");
+            JsonResponses.error(response, status, timeout ? "upstream_timeout" : "upstream_unreachable",
+                timeout ? "no response from the upstream within the idle timeout" : "upstream unreachable: " + reason,
                 Map.of("upstream", route.upstream().toString()));
         } catch (IOException | IllegalStateException e) {
             LOG.debug("client went away before the error", e);
         } finally {
-            if (clientRequest.isAsyncStarted()) {
-                clientRequest.getAsyncContext().complete();
+            if (request.isAsyncStarted()) {
+                request.getAsyncContext().complete();
             }
         }
     }
 
-    /**
-     * Writes each chunk the upstream sends to the client without holding a thread while the client is slow
-     * ({@link ClientResponseWriter}), counting its bytes.
-     */
-    @Override
-    protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
-                                     byte[] buffer, int offset, int length, Callback callback) {
-        metrics.bytesToClient(routeName, length);
-        ClientResponseWriter writer = (ClientResponseWriter) request.getAttribute(WRITER_ATTRIBUTE);
-        try {
-            if (writer == null) {
-                writer = new ClientResponseWriter(response.getOutputStream(), failure -> {
-                    request.setAttribute(CLIENT_FAILED_ATTRIBUTE, failure);
-                    proxyResponse.abort(failure);
-                });
-                request.setAttribute(WRITER_ATTRIBUTE, writer);
-            }
-        } catch (IOException | RuntimeException e) {
-            callback.failed(e);
-            return;
-        }
-        writer.write(buffer, offset, length, callback);
+    /** Whether the proxy's own stop cut this exchange once its grace was over: then no upstream failed. */
+    private boolean isStopCut(Throwable failure) {
+        return !getHttpClient().isRunning() || StopCutException.isCause(failure);
+    }
+
+    private static Route route(HttpServletRequest request) {
+        return (Route) request.getAttribute(ROUTE);
+    }
+
+    private String label(HttpServletRequest request) {
+        return routes.label(route(request));
     }
 
     @Override
     protected HttpClient createHttpClient() throws ServletException {
-        HttpClient client = upstreamClient.getOrCreate(() -> {
-            HttpClient created = super.createHttpClient();
-            // Jetty's proxy client handles only 100 Continue among the 1xx answers; without these, a 102 or 103
-            // before the final answer is taken for the answer itself and the client waits until the upstream closes.
-            // Both are dropped: the final answer follows on its own.
-            created.getProtocolHandlers().put(new ProcessingProtocolHandler());
-            created.getProtocolHandlers().put(new EarlyHintsProtocolHandler());
-            EgressHttpProxy.configure(created, egress);
-            return created;
-        });
-        // Jetty reads the "timeout" init-param while creating the client, which only the first route does.
-        setTimeout(Long.parseLong(getServletConfig().getInitParameter("timeout")));
+        HttpClient client = super.createHttpClient();
+        // Jetty's proxy client handles only 100 Continue among the 1xx answers; without these, a 102 or 103 before the
+        // final answer is taken for the answer itself. Both are dropped: the final answer follows on its own.
+        client.getProtocolHandlers().put(new ProcessingProtocolHandler());
+        client.getProtocolHandlers().put(new EarlyHintsProtocolHandler());
+        EgressHttpProxy.configure(client, egress);
         return client;
     }
 
-    /** Leaves the shared client running for the other routes; {@link SharedUpstreamClient#stop} stops it. */
-    @Override
-    public void destroy() {
-    }
-
-    /** HTTP/1.1, as Jetty's default transport speaks too, but with response headers kept as the upstream spelt them. */
     @Override
     protected HttpClient newHttpClient(ClientConnector connector) {
         HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
-        // Jetty's parser otherwise hands out its cached copy of a header it knows when the value matches but for
-        // case: "Content-Type: text/plain; charset=UTF-8" would reach the client as "charset=utf-8".
+        // Keeps response headers as the upstream spelt them: Jetty's parser would otherwise hand out its cached copy of
+        // a header it knows ("charset=utf-8" for "charset=UTF-8").
         transport.setHeaderCacheCaseSensitive(true);
         HttpClient client = new HttpClient(transport);
-        // Upstream bytes are read into heap buffers, which ProxyServlet hands to onResponseContent as they are. From
-        // a direct buffer it copies each chunk into a new byte[] and keeps both until the client has the bytes: a
-        // stalled download held 64 KiB of heap and 64 KiB of direct memory, and every byte proxied was garbage.
+        // Heap buffers reach onResponseContent as they are; from a direct buffer ProxyServlet copies each chunk into a
+        // new byte[] and keeps both until the client has the bytes.
         client.setUseInputDirectByteBuffers(false);
-        // A body the client sent without a Content-Type goes up without one: neither the body (ClientBodyReader) nor
-        // the client adds application/octet-stream.
+        // A body sent without a Content-Type goes up without one, not as application/octet-stream.
         client.setDefaultRequestContentType(null);
         return client;
     }
@@ -308,11 +344,8 @@ public final class TokenInjectingProxyServlet extends ProxyServlet.Transparent {
         SslContextFactory.Client tls = new SslContextFactory.Client();
         tls.setSslContext(sslContext);
         connector.setSslContextFactory(tls);
-        // Jetty's client otherwise keeps only maxThreads/2 buffers of a size: with more upstream connections busy than
-        // that, every answer beyond read into a fresh 64 KiB buffer, dropped after use, and that garbage, promoted in
-        // bulk, grew a 64-connection load's heap to its ceiling. The pool's own memory cap (an eighth of the heap)
-        // still bounds what it keeps. Its largest buffer is the client's read buffer (ProxyContextListener sets that
-        // init-param for every route).
+        // Jetty's pool keeps only maxThreads/2 buffers of a size: beyond that many busy upstream connections, every
+        // answer was read into a fresh buffer, dropped after use (bench/README.md). Its memory cap still bounds it.
         int readBuffer = Integer.parseInt(getServletConfig().getInitParameter("responseBufferSize"));
         connector.setByteBufferPool(new ArrayByteBufferPool(0, 2048, readBuffer, Integer.MAX_VALUE));
         return connector;

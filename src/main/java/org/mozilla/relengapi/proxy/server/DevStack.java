@@ -1,16 +1,16 @@
 package org.mozilla.relengapi.proxy.server;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -41,6 +41,8 @@ public final class DevStack {
     static final List<String> PERMISSIONS = List.of("tooltool.download.public", "tooltool.download.internal",
         "treestatus.read");
     private static final List<String> PREFIXES = List.of("tooltool", "treestatus", "mapper");
+    private static final String QUEUE_TASK = "/queue/api/queue/v1/task/";
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     private final Server server;
     private final ServerConnector connector;
@@ -108,62 +110,36 @@ public final class DevStack {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
-            JsonObject body;
-            if (path.startsWith("/queue/api/queue/v1/task/")) {
-                body = task(path.substring("/queue/api/queue/v1/task/".length()));
-                if (body == null) {
-                    response.setStatus(404);
-                    body = new JsonObject();
-                    body.addProperty("code", "ResourceNotFound");
-                    body.addProperty("message", "the --dev queue only knows task " + TASK_ID);
-                }
+            Object body;
+            if (path.equals(QUEUE_TASK + TASK_ID)) {
+                body = Map.of("scopes", PERMISSIONS.stream().map(permission -> "docker-worker:relengapi-proxy:" + permission)
+                    .toList(), "deadline", Instant.now().plus(Duration.ofDays(1)).toString());
+            } else if (path.startsWith(QUEUE_TASK)) {
+                response.setStatus(404);
+                body = Map.of("code", "ResourceNotFound", "message", "the --dev queue only knows task " + TASK_ID);
             } else if (path.equals("/tokens") && "POST".equals(request.getMethod())) {
-                body = token();
+                body = Map.of("result", Map.of("typ", "tmp", "token", "dev-temporary-token-" + issued.incrementAndGet()));
             } else if (path.startsWith("/upstream/")) {
                 body = echo(request, path.substring("/upstream/".length()));
             } else {
                 response.setStatus(404);
-                body = new JsonObject();
-                body.addProperty("message", "not part of the --dev stack");
+                body = Map.of("message", "not part of the --dev stack");
             }
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            Content.Sink.write(response, true, body + "\n", callback);
+            Content.Sink.write(response, true, GSON.toJson(body) + "\n", callback);
             return true;
         }
 
-        private static JsonObject task(String taskId) {
-            if (!TASK_ID.equals(taskId)) {
-                return null;
-            }
-            JsonArray scopes = new JsonArray();
-            PERMISSIONS.forEach(permission -> scopes.add("docker-worker:relengapi-proxy:" + permission));
-            JsonObject task = new JsonObject();
-            task.add("scopes", scopes);
-            task.addProperty("deadline", Instant.now().plus(Duration.ofDays(1)).toString());
-            return task;
-        }
-
-        private JsonObject token() {
-            JsonObject result = new JsonObject();
-            result.addProperty("typ", "tmp");
-            result.addProperty("token", "dev-temporary-token-" + issued.incrementAndGet());
-            JsonObject body = new JsonObject();
-            body.add("result", result);
-            return body;
-        }
-
-        private static JsonObject echo(Request request, String rest) {
+        private static Map<String, Object> echo(Request request, String rest) {
             int slash = rest.indexOf('/');
-            JsonObject headers = new JsonObject();
-            for (HttpField field : request.getHeaders()) {
-                headers.addProperty(field.getName().toLowerCase(Locale.ROOT), field.getValue());
-            }
-            JsonObject echo = new JsonObject();
-            echo.addProperty("upstream", slash < 0 ? rest : rest.substring(0, slash));
-            echo.addProperty("method", request.getMethod());
-            echo.addProperty("path", slash < 0 ? "/" : rest.substring(slash));
-            echo.addProperty("query", request.getHttpURI().getQuery());
-            echo.add("headers", headers);
+            Map<String, String> headers = new LinkedHashMap<>();
+            request.getHeaders().forEach(field -> headers.put(field.getLowerCaseName(), field.getValue()));
+            Map<String, Object> echo = new LinkedHashMap<>();
+            echo.put("upstream", slash < 0 ? rest : rest.substring(0, slash));
+            echo.put("method", request.getMethod());
+            echo.put("path", slash < 0 ? "/" : rest.substring(slash));
+            echo.put("query", request.getHttpURI().getQuery());
+            echo.put("headers", headers);
             return echo;
         }
     }

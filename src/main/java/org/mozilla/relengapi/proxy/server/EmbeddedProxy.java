@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.http.UriCompliance;
-import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -19,7 +18,6 @@ import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 import org.mozilla.relengapi.proxy.controlplane.CallFailure;
-import org.mozilla.relengapi.proxy.proxy.AbortiveClose;
 import org.mozilla.relengapi.proxy.proxy.StopCutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,22 +48,14 @@ public final class EmbeddedProxy implements AutoCloseable {
     }
 
     /**
-     * Reads the task, starts the token source and listens.
+     * Reads the task, starts the token source and listens; {@code companion} (already started, e.g. the {@code --dev}
+     * stack), if not null, is stopped with the proxy.
      *
      * @throws StartupException if start-up fails; nothing is left running then
      */
-    public static EmbeddedProxy start(ProxyConfig config, Clock clock, PrintStream accessLog) {
-        return start(config, clock, accessLog, null);
-    }
-
-    /**
-     * As {@link #start(ProxyConfig, Clock, PrintStream)}, and {@code companion} (already started, e.g. the
-     * {@code --dev} stack) is stopped with the proxy.
-     */
     public static EmbeddedProxy start(ProxyConfig config, Clock clock, PrintStream accessLog, LifeCycle companion) {
-        // Threads only run work: client and upstream I/O is non-blocking and a request waiting for its token holds
-        // none, so a pool sized for a sidecar's two cores serves thousands of slow transfers (Jetty's default of 200
-        // cost ~7 MiB more at peak under load for no measurable speed: bench/README.md, runs C and D).
+        // Threads only run work (I/O is non-blocking, a request waiting for its token holds none): a pool sized for a
+        // sidecar's two cores serves thousands of slow transfers (bench/README.md, runs C and D).
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName("proxy");
         Server server = new Server(threads);
@@ -178,9 +168,6 @@ public final class EmbeddedProxy implements AutoCloseable {
      * with a clean close, which an HTTP/1.0 client takes for the whole file.
      */
     private void resetClientConnections() {
-        for (EndPoint endPoint : connector.getConnectedEndPoints()) {
-            AbortiveClose.arm(endPoint);
-            endPoint.close(new StopCutException());
-        }
+        connector.getConnectedEndPoints().forEach(StopCutException::cut);
     }
 }

@@ -43,8 +43,7 @@ final class HeaderDeadlineConnectionFactory extends HttpConnectionFactory {
     private final class HeaderDeadlineConnection extends HttpConnection {
         private final Scheduler scheduler;
         // Guarded by this. Only the parser's events (and open and close) start and stop the clock: Jetty's own state,
-        // read from another thread, may already be that of a request whose headers are complete and whose handling
-        // must not be cut, however long it waits (e.g. for a token).
+        // read from another thread, may be that of a request whose headers are complete (never to be cut).
         private Scheduler.Task clock;
         private long clocksStarted;
         private boolean anyHeadersComplete;
@@ -59,8 +58,7 @@ final class HeaderDeadlineConnectionFactory extends HttpConnectionFactory {
         @Override
         public void onOpen() {
             super.onOpen();
-            // Reading began in super.onOpen(): on a loaded machine another thread may already have begun the first
-            // request (and started the clock) or completed its headers (and stopped it).
+            // Reading began in super.onOpen(): another thread may already have begun or completed the first headers.
             synchronized (this) {
                 if (clock == null && !anyHeadersComplete) {
                     startClock(deadline.toNanos());
@@ -68,9 +66,8 @@ final class HeaderDeadlineConnectionFactory extends HttpConnectionFactory {
             }
         }
 
-        // A request whose headers all came in one read (nearly every one) needs no clock: it is started only for
-        // headers still incomplete once a read has been parsed, with what is left of the deadline since their first
-        // byte. Scheduling one per request had cost 3.5 % of the CPU at 64 busy keep-alive connections.
+        // Headers that came in one read (nearly all) need no clock: it starts only for headers still incomplete after
+        // a read, with what is left of the deadline since their first byte (one per request cost 3.5 % of the CPU).
         @Override
         public void onFillable() {
             super.onFillable();
@@ -81,8 +78,7 @@ final class HeaderDeadlineConnectionFactory extends HttpConnectionFactory {
             }
         }
 
-        // HttpConnection's constructor calls this before the fields above are set; the handler uses them only once
-        // parsing begins.
+        // Called by HttpConnection's constructor, before the fields above are set; the handler uses them later.
         @Override
         protected RequestHandler newRequestHandler() {
             return new RequestHandler() {

@@ -1,12 +1,12 @@
 package org.mozilla.relengapi.proxy.server;
 
-import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.mozilla.relengapi.proxy.proxy.JsonResponses;
 
 /**
  * The answers Jetty itself gives to requests it refuses before any servlet (malformed request lines, ambiguous
@@ -42,17 +42,14 @@ final class JsonErrorHandler extends ErrorHandler {
 
     @Override
     protected void writeErrorJson(Request request, PrintWriter writer, int code, String message, Throwable cause) {
-        JsonObject body = new JsonObject();
         if (code == 400 && cause != null && cause.getCause() instanceof IllegalArgumentException) {
             // What Jetty's URI parser throws (an encoded NUL, a malformed escape, a ".." above the root) comes wrapped
             // in a "Bad Request": the same refusal as RequestGuardFilter's, so the same code.
-            body.addProperty("error", "bad_path");
-            body.addProperty("message", "refused: the path cannot be parsed (an encoded NUL, a malformed %-escape or .. above the root)");
-        } else {
-            body.addProperty("error", code == 414 ? "target_too_long" : code == 431 ? "headers_too_large"
-                : code == 404 ? "not_found" : code >= 500 ? "server_error" : "bad_request");
-            body.addProperty("message", message == null ? "refused" : message);
+            writer.write(JsonResponses.errorJson("bad_path",
+                "refused: the path cannot be parsed (an encoded NUL, a malformed %-escape or .. above the root)"));
+            return;
         }
-        writer.write(body.toString());
+        writer.write(JsonResponses.errorJson(code == 414 ? "target_too_long" : code == 431 ? "headers_too_large"
+            : code == 404 ? "not_found" : code >= 500 ? "server_error" : "bad_request", message == null ? "refused" : message));
     }
 }

@@ -47,30 +47,29 @@ public final class Launcher {
             err.print(CommandLine.usage());
             return new Started(null, BAD_ARGUMENTS);
         }
+        DevStack stack = null;
         try {
+            ProxyConfig config;
             if (outcome instanceof CommandLine.Dev dev) {
                 LogFormat.use(dev.logFormat());
-                return new Started(startDev(dev), OK);
+                stack = DevStack.start();
+                config = stack.proxyConfig(dev.bind(), dev.port(), dev.logFormat());
+            } else {
+                config = ((CommandLine.Run) outcome).config();
+                LogFormat.use(config.logFormat());
             }
-            ProxyConfig config = ((CommandLine.Run) outcome).config();
-            LogFormat.use(config.logFormat());
-            EmbeddedProxy proxy = EmbeddedProxy.start(config, Clock.systemUTC(), out);
-            LOG.info("relengapi-proxy listening on {}:{} for task {}", config.bind(), proxy.port(), config.taskId());
+            EmbeddedProxy proxy = EmbeddedProxy.start(config, Clock.systemUTC(), out, stack == null ? null : stack.server());
+            LOG.info("relengapi-proxy listening on {}:{} for {}task {}", config.bind(), proxy.port(),
+                stack == null ? "" : "the --dev ", config.taskId());
+            if (stack != null) {
+                // In mozlog, stdout carries only JSON records: the description for people goes to stderr.
+                stack.describe(config.logFormat() == LogFormat.MOZLOG ? err : out, proxy);
+            }
             return new Started(proxy, OK);
         } catch (StartupException e) {
             err.println(CommandLine.PROGRAM + ": " + e.getMessage());
             return new Started(null, STARTUP_FAILED);
         }
-    }
-
-    private EmbeddedProxy startDev(CommandLine.Dev dev) {
-        DevStack stack = DevStack.start();
-        ProxyConfig config = stack.proxyConfig(dev.bind(), dev.port(), dev.logFormat());
-        EmbeddedProxy proxy = EmbeddedProxy.start(config, Clock.systemUTC(), out, stack.server());
-        LOG.info("relengapi-proxy listening on {}:{} for the --dev task {}", config.bind(), proxy.port(), config.taskId());
-        // In mozlog, stdout carries only JSON records: the description for people goes to stderr.
-        stack.describe(dev.logFormat() == LogFormat.MOZLOG ? err : out, proxy);
-        return proxy;
     }
 
     /** A running proxy, or none and the exit status. */
