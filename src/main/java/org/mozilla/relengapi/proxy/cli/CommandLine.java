@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig.IssuingToken;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig.Route;
 import org.mozilla.relengapi.proxy.controlplane.EgressProxies;
 import org.mozilla.relengapi.proxy.controlplane.Secret;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
