@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig.IssuingToken;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig.Route;
 import org.mozilla.relengapi.proxy.controlplane.EgressProxies;
 import org.mozilla.relengapi.proxy.controlplane.Secret;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
@@ -219,10 +221,8 @@ public final class CommandLine {
         if (o.relengapiToken != null && o.relengapiToken.isBlank()) {
             throw new ParameterException("--relengapi-token is empty");
         }
-        if (o.relengapiToken != null) {
-            return IssuingToken.of(new Secret(o.relengapiToken.strip()));
-        }
-        IssuingToken token = IssuingToken.fromFile(Path.of(o.relengapiTokenFile));
+        IssuingToken token = o.relengapiToken != null ? IssuingToken.of(new Secret(o.relengapiToken.strip()))
+            : IssuingToken.fromFile(Path.of(o.relengapiTokenFile));
         try {
             token.read();
         } catch (IOException e) {
@@ -325,9 +325,8 @@ public final class CommandLine {
     }
 
     /**
-     * The options as JCommander binds them. Values stay strings, converted after parsing, so that --help, --version,
-     * --dev and the container's refusal win over a bad value; flags are Boolean and nothing has an initial value, so
-     * the usage shows the defaults the descriptions state, without JCommander's "Default:" lines.
+     * Values stay strings, converted after parsing, so --help, --version, --dev and the container's refusal win over a
+     * bad value. No initial values: the usage shows the defaults the descriptions state, not JCommander's "Default:".
      */
     static final class ProxyOptions {
 

@@ -41,7 +41,6 @@ public enum LogFormat {
         chosen = format;
     }
 
-    /** One log line from a logger. */
     static void log(String logger, Level level, String message, Throwable failure) {
         String text = failure == null ? message : message + ": " + describe(failure);
         String thread = Thread.currentThread().getName();

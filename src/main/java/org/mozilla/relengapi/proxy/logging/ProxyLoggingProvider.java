@@ -54,7 +54,6 @@ public final class ProxyLoggingProvider extends NOP_FallbackServiceProvider impl
         return this;
     }
 
-    /** An SLF4J logger with a fixed threshold that writes through {@link LogFormat}. */
     private static final class ThresholdLogger extends LegacyAbstractLogger {
         private final int threshold;
 

@@ -10,10 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.function.Function;
 
-/**
- * Counts and times every answered request by route and status, once it is complete: proxied requests end asynchronously
- * (and may go through a second asynchronous cycle while they wait for a token), so the count follows them there.
- */
+/** Counts a request once complete: a proxied one ends asynchronously, maybe in a second cycle (waiting for a token). */
 public final class RequestMetricsFilter extends HttpFilter {
     private final ProxyMetrics metrics;
     private final Function<HttpServletRequest, String> routeOf;

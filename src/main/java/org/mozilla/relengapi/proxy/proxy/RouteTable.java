@@ -4,7 +4,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import org.mozilla.relengapi.proxy.cli.Route;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig.Route;
 
 /** Where a request goes: the route its first path segment names, else the catch-all route, if there is one. */
 public record RouteTable(List<Route> routes, Optional<Route> catchAll) {

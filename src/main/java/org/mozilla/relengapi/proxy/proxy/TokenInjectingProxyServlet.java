@@ -26,7 +26,7 @@ import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.mozilla.relengapi.proxy.cli.Route;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig.Route;
 import org.mozilla.relengapi.proxy.controlplane.EgressProxies;
 import org.mozilla.relengapi.proxy.controlplane.CallFailure;
 import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;

@@ -27,8 +27,8 @@ import org.mozilla.relengapi.proxy.controlplane.EgressProxies;
 import org.mozilla.relengapi.proxy.controlplane.CallFailure;
 import org.mozilla.relengapi.proxy.controlplane.Secret;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
-import org.mozilla.relengapi.proxy.cli.Route;
-import org.mozilla.relengapi.proxy.cli.IssuingToken;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig.Route;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig.IssuingToken;
 
 /**
  * What {@code --dev} runs in front of the proxy: on one loopback port, a Taskcluster queue serving a demo task

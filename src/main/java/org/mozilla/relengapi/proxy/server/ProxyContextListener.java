@@ -9,7 +9,7 @@ import jakarta.servlet.ServletRegistration;
 import java.time.Clock;
 import java.util.EnumSet;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
-import org.mozilla.relengapi.proxy.cli.Route;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig.Route;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
 import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.metrics.RequestMetricsFilter;

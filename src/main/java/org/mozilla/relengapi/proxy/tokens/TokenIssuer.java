@@ -9,7 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.mozilla.relengapi.proxy.cli.IssuingToken;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig.IssuingToken;
 import org.mozilla.relengapi.proxy.controlplane.CallFailure;
 import org.mozilla.relengapi.proxy.controlplane.ControlPlane;
 import org.mozilla.relengapi.proxy.controlplane.Secret;

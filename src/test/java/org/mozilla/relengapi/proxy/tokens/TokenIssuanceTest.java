@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.mozilla.relengapi.proxy.cli.IssuingToken;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig.IssuingToken;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
 import org.mozilla.relengapi.proxy.testsupport.RecordedRequest;
 import org.mozilla.relengapi.proxy.testsupport.Scripts;
