@@ -6,10 +6,7 @@ import java.net.http.HttpTimeoutException;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
-/**
- * A failed call to the queue, the token service or an upstream, in one line. {@code retryable} is true for failures
- * that may heal by themselves (no connection, a timeout, a 5xx); a 4xx will not change by asking again soon.
- */
+/** A failed call, in one line; retryable if it may heal by itself (no connection, a timeout, a 5xx), unlike a 4xx. */
 public final class CallFailure extends Exception {
     private final boolean retryable;
     private final int status;
@@ -33,7 +30,7 @@ public final class CallFailure extends Exception {
         return status;
     }
 
-    /** A short, human description of an I/O failure, for one-line messages. */
+    /** A short description of an I/O failure, for one-line messages. */
     public static String describe(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ConnectException) {
@@ -55,7 +52,7 @@ public final class CallFailure extends Exception {
         return "unknown failure";
     }
 
-    /** The failure's own message, or its type when it has none: never null, never blank. */
+    /** Never null, never blank: the failure's type when it has no message. */
     public static String messageOf(Throwable t) {
         String message = t.getMessage();
         return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -32,18 +33,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
-/**
- * The queue and the token service, reached with the JDK's HTTP client (the upstreams go through Jetty's): HTTP/1.1,
- * no redirects, 10 s to connect, through the egress proxies. Answers are JSON bound to records.
- */
+/** The queue and the token service, through the JDK's HTTP client (upstreams use Jetty's); answers bound by Gson. */
 public final class ControlPlane {
     /** A request waits at most 10 s for a token; an attempt that takes longer is of no use to anyone. */
-    private static final Duration CALL_LIMIT = Duration.ofSeconds(10);
+    private static final Duration LIMIT = Duration.ofSeconds(10);
     private static final JsonDeserializer<Instant> DATE = (json, type, context) ->
         OffsetDateTime.parse(json.getAsString()).toInstant();
     private static final Gson GSON =
@@ -53,7 +52,7 @@ public final class ControlPlane {
 
     public ControlPlane(SSLContext tls, EgressProxies egress) {
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).sslContext(tls)
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(LIMIT).sslContext(tls)
             .proxy(new ProxySelector() {
                 @Override
                 public List<Proxy> select(URI target) {
@@ -64,7 +63,7 @@ public final class ControlPlane {
 
                 @Override
                 public void connectFailed(URI target, SocketAddress proxy, IOException failure) {
-                    // The call fails with this error and its caller retries or reports it; there is no other proxy.
+                    // There is no other proxy to try: the call fails, and its caller retries or reports it.
                 }
             });
         if (egress.proxies().stream().anyMatch(proxy -> proxy.user().isPresent())) {
@@ -116,17 +115,14 @@ public final class ControlPlane {
         }
     }
 
-    /** GETs {@code uri}; see {@link #call}. */
     public <T> Optional<T> get(URI uri, Class<T> answer) throws CallFailure {
         return call(HttpRequest.newBuilder(uri).GET(), "GET " + uri, Optional.empty(), answer);
     }
 
-    /** POSTs {@code body} as JSON with {@code bearer} as the credential; see {@link #call}. */
     public <T> Optional<T> post(URI uri, Secret bearer, Object body, String service, Class<T> answer)
         throws CallFailure {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(GSON.toJson(body)));
-        return call(request, service, Optional.of(bearer), answer);
+        return call(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(GSON.toJson(body))), service, Optional.of(bearer), answer);
     }
 
     /**
@@ -138,38 +134,34 @@ public final class ControlPlane {
     private <T> Optional<T> call(HttpRequest.Builder builder, String service, Optional<Secret> bearer, Class<T> answer)
         throws CallFailure {
         bearer.ifPresent(token -> builder.header("Authorization", "Bearer " + token.reveal()));
+        UnaryOperator<String> redact = text -> bearer.map(token -> token.redactFrom(text)).orElse(text);
         HttpRequest request = builder.header("Accept", "application/json").build();
         String name = request.method() + " " + request.uri();
-        CompletableFuture<HttpResponse<String>> exchange =
-            http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, BodyHandlers.ofString());
         HttpResponse<String> response;
         try {
-            response = exchange.get(CALL_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            response = exchange.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new CallFailure(name + " interrupted", false);
         } catch (ExecutionException | TimeoutException e) {
             exchange.cancel(true);
-            throw new CallFailure(name + " failed: " + redact(bearer, CallFailure.describe(e)), true);
+            throw new CallFailure(name + " failed: " + redact.apply(CallFailure.describe(e)), true);
         }
         int status = response.statusCode();
         if (status != 200) {
-            throw new CallFailure(service + " answered " + status + redact(bearer, errorText(response.body())),
+            throw new CallFailure(service + " answered " + status + redact.apply(errorText(response.body())),
                 status >= 500 || status == 408 || status == 429, status);
         }
         return bind(response.body(), answer);
-    }
-
-    private static String redact(Optional<Secret> bearer, String text) {
-        return bearer.map(token -> token.redactFrom(text)).orElse(text);
     }
 
     private static <T> Optional<T> bind(String json, Class<T> type) {
         try {
             return Optional.ofNullable(GSON.fromJson(json, type));
         } catch (RuntimeException e) {
-            // Not JSON, or not this shape (a date that is not one, an object for a string): the caller says what.
+            // Not JSON or not this shape: the caller says what it expected.
             return Optional.empty();
         }
     }

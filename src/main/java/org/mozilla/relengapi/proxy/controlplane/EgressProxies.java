@@ -18,12 +18,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Which forward proxy, if any, an outbound call goes through: Go's {@code http.ProxyFromEnvironment} rules, so
- * that the proxy behaves in a locked-down network as the Go original did. {@code HTTPS_PROXY} or {@code HTTP_PROXY}
- * by the target's scheme (upper case first, empty counts as unset; no scheme means {@code http://}); never for
- * {@code localhost} or loopback; {@code NO_PROXY}: {@code *}, IPs, CIDRs, host names with their subdomains (only
- * subdomains after a leading {@code .} or {@code *.}), each with an optional {@code :port}; an entry Go cannot read
- * is ignored. Pure: no look-up, no I/O. Messages about a bad value never repeat credentials.
+ * The forward proxy, if any, of an outbound call, by Go's {@code http.ProxyFromEnvironment} rules so that a locked-down
+ * network sees what the Go original did: {@code HTTPS_PROXY} or {@code HTTP_PROXY} by scheme (upper case first, empty
+ * is unset); never for localhost or loopback; {@code NO_PROXY}: {@code *}, IPs, CIDRs, names with their subdomains
+ * (only subdomains after {@code .} or {@code *.}), each with an optional {@code :port}; unreadable entries are
+ * ignored. No look-up, no I/O; messages about a bad value never repeat credentials.
  */
 public record EgressProxies(Optional<ForwardProxy> http, Optional<ForwardProxy> https, List<String> noProxy,
                             String source) {
@@ -34,22 +33,19 @@ public record EgressProxies(Optional<ForwardProxy> http, Optional<ForwardProxy> 
     /** {@code [ipv6]} or {@code [ipv6]:port}, or {@code host:port} with a single colon. */
     private static final Pattern HOST_PORT = Pattern.compile("\\[([^]]*)](?::(.*))?|([^:]*):([^:]*)");
 
-    /** From {@code HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY} and their lower-case forms. */
     public static EgressProxies fromEnvironment(Map<String, String> environment) {
         return new EgressProxies(proxyVariable(environment, "HTTP_PROXY"), proxyVariable(environment, "HTTPS_PROXY"),
             noProxy(environment), "the environment");
     }
 
-    /** One proxy for both schemes ({@code --egress-proxy}); {@code NO_PROXY} and the loopback rule still apply. */
+    /** {@code --egress-proxy}: one proxy for both schemes; NO_PROXY and the loopback rule still apply. */
     public static EgressProxies override(String url, Map<String, String> environment) {
         Optional<ForwardProxy> proxy = Optional.of(ForwardProxy.parse("--egress-proxy", url));
         return new EgressProxies(proxy, proxy, noProxy(environment), "--egress-proxy");
     }
 
-    /** The upper-case name unless that variable is unset or empty, then the lower-case one. */
     private static String variable(Map<String, String> environment, String upperCase) {
-        String value = environment.get(upperCase);
-        return value == null || value.isEmpty() ? upperCase.toLowerCase(Locale.ROOT) : upperCase;
+        return environment.getOrDefault(upperCase, "").isEmpty() ? upperCase.toLowerCase(Locale.ROOT) : upperCase;
     }
 
     private static Optional<ForwardProxy> proxyVariable(Map<String, String> environment, String upperCase) {
@@ -63,27 +59,22 @@ public record EgressProxies(Optional<ForwardProxy> http, Optional<ForwardProxy> 
             .map(entry -> entry.strip().toLowerCase(Locale.ROOT)).filter(entry -> !entry.isEmpty()).toList();
     }
 
-    /** The proxy for a call to {@code target}, or empty to connect directly. */
     public Optional<ForwardProxy> proxyFor(URI target) {
         return target.getScheme() == null || target.getHost() == null ? Optional.empty()
             : proxyFor(target.getScheme(), target.getHost(), target.getPort());
     }
 
-    /** The proxy for a call to {@code scheme://host:port} ({@code port} -1 for the scheme's default), or empty. */
+    /** {@code port} -1 means the scheme's default. */
     public Optional<ForwardProxy> proxyFor(String scheme, String host, int port) {
         boolean secure = scheme.equalsIgnoreCase("https");
         Optional<ForwardProxy> proxy = secure ? https : scheme.equalsIgnoreCase("http") ? http : Optional.empty();
         String name = unbracketed(host.toLowerCase(Locale.ROOT));
-        return proxy.filter(any -> !isDirect(name, port >= 0 ? port : secure ? 443 : 80));
+        InetAddress ip = ipLiteral(name);
+        int targetPort = port >= 0 ? port : secure ? 443 : 80;
+        return proxy.filter(any -> !name.equals("localhost") && !(ip != null && ip.isLoopbackAddress())
+            && noProxy.stream().noneMatch(entry -> entry.equals("*") || excludes(entry, name, ip, targetPort)));
     }
 
-    private boolean isDirect(String host, int port) {
-        InetAddress ip = ipLiteral(host);
-        return host.equals("localhost") || ip != null && ip.isLoopbackAddress()
-            || noProxy.stream().anyMatch(entry -> entry.equals("*") || excludes(entry, host, ip, port));
-    }
-
-    /** Whether one NO_PROXY entry other than {@code *} sends {@code host:port} (an IP if {@code ip}) direct. */
     private static boolean excludes(String entry, String host, InetAddress ip, int port) {
         try {
             int slash = entry.indexOf('/');
@@ -126,12 +117,11 @@ public record EgressProxies(Optional<ForwardProxy> http, Optional<ForwardProxy> 
         }
     }
 
-    /** An IPv6 literal without its URL brackets. */
     private static String unbracketed(String host) {
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
-    /** Parses an IPv4 or IPv6 literal without any name look-up; null for a host name. */
+    /** Null for a host name, which is never looked up. */
     private static InetAddress ipLiteral(String text) {
         try {
             return IP_LITERAL.matcher(text).matches() ? InetAddress.getByName(text) : null;
@@ -140,12 +130,10 @@ public record EgressProxies(Optional<ForwardProxy> http, Optional<ForwardProxy> 
         }
     }
 
-    /** Whether any call can go through a proxy. */
     public boolean isEmpty() {
         return http.isEmpty() && https.isEmpty();
     }
 
-    /** Every proxy in use, each once. */
     public List<ForwardProxy> proxies() {
         return Stream.of(http, https).flatMap(Optional::stream).distinct().toList();
     }
@@ -161,10 +149,7 @@ public record EgressProxies(Optional<ForwardProxy> http, Optional<ForwardProxy> 
             + https.map(Object::toString).orElse("direct") + " (from " + source + ")" + exclusions;
     }
 
-    /**
-     * A forward proxy: host, port and, when the URL carried them, the credentials sent as {@code
-     * Proxy-Authorization: Basic}. Renders as {@code http://host:port}, never with the credentials.
-     */
+    /** Renders as {@code http://host:port}, never with the credentials its URL may carry. */
     public record ForwardProxy(String host, int port, Optional<String> user, Optional<Secret> password) {
 
         static ForwardProxy parse(String name, String value) {
@@ -173,7 +158,7 @@ public record EgressProxies(Optional<ForwardProxy> http, Optional<ForwardProxy> 
             try {
                 uri = new URI(text.contains("://") ? text : "http://" + text);
             } catch (URISyntaxException e) {
-                // Reported below, without the value: it may hold credentials.
+                // Reported below without the value, which may hold credentials.
             }
             if (uri != null && !uri.getScheme().equalsIgnoreCase("http")) {
                 throw new IllegalArgumentException(name + ": " + uri.getScheme().toLowerCase(Locale.ROOT)

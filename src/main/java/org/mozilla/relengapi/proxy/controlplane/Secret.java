@@ -1,9 +1,6 @@
 package org.mozilla.relengapi.proxy.controlplane;
 
-/**
- * A credential. It renders as {@code <redacted>} so that no log line, exception message or debug dump that
- * happens to include it can leak it; only {@link #reveal()} gives the value, for the one header that needs it.
- */
+/** A credential that renders as {@code <redacted>}, so that no log line or message that includes it leaks it. */
 public record Secret(String reveal) {
 
     public Secret {
@@ -12,7 +9,7 @@ public record Secret(String reveal) {
         }
     }
 
-    /** Replaces every occurrence of this secret in {@code text}, for text that came from elsewhere. */
+    /** For text that came from elsewhere, e.g. a service's error echoing the credential. */
     public String redactFrom(String text) {
         return text == null ? null : text.replace(reveal, "<redacted>");
     }

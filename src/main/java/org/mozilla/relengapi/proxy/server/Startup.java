@@ -11,7 +11,7 @@ import org.mozilla.relengapi.proxy.controlplane.CallFailure;
 import org.mozilla.relengapi.proxy.controlplane.ControlPlane;
 import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.taskcluster.QueueClient;
-import org.mozilla.relengapi.proxy.taskcluster.TaskDefinition;
+import org.mozilla.relengapi.proxy.taskcluster.QueueClient.TaskDefinition;
 import org.mozilla.relengapi.proxy.taskcluster.TaskScopes;
 import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource;
 import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource.TokenPolicy;

@@ -2,16 +2,15 @@ package org.mozilla.relengapi.proxy.taskcluster;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.mozilla.relengapi.proxy.controlplane.Backoff;
 import org.mozilla.relengapi.proxy.controlplane.CallFailure;
 import org.mozilla.relengapi.proxy.controlplane.ControlPlane;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/**
- * Reads task definitions from the Taskcluster queue (no credentials needed). Transient failures are retried with
- * backoff until {@code retryBudget} is spent; a 4xx is final.
- */
+/** Reads task definitions from the queue (no credentials); a 4xx is final, other failures retried within a budget. */
 public final class QueueClient {
     private static final Logger LOG = LoggerFactory.getLogger(QueueClient.class);
 
@@ -27,7 +26,6 @@ public final class QueueClient {
         this.retryBudget = retryBudget;
     }
 
-    /** The queue's base URL for a Taskcluster root URL, with the legacy taskcluster.net mapping. */
     public static URI queueBaseFor(URI rootUrl) {
         String root = rootUrl.toString().replaceAll("/+$", "");
         boolean legacy = root.equals("https://taskcluster.net");
@@ -64,5 +62,9 @@ public final class QueueClient {
                 }
             }
         }
+    }
+
+    /** The parts of a task definition the proxy uses, as the queue names them; no deadline is null. */
+    public record TaskDefinition(List<String> scopes, Instant deadline) {
     }
 }

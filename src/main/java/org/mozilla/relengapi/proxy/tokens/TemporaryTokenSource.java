@@ -19,14 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds the current temporary token and keeps it fresh. All issuance happens on one scheduler thread, so there is
- * never more than one POST in flight however many requests arrive; requests only read the cached token, or wait
- * for the next one when none is usable. Renewal starts at three quarters of a token's life, so while the service
- * answers, a request never waits.
+ * Holds the current temporary token and renews it at three quarters of its life, so that while the service answers
+ * no request waits. Issuance runs on one thread: one POST in flight at most, however many requests wait for it.
  */
 public final class TemporaryTokenSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TemporaryTokenSource.class);
-    /** A renewal is never scheduled sooner than this after an issuance, whatever lifetime the service granted. */
+    /** Whatever lifetime the service granted, renewals do not loop. */
     private static final Duration MIN_RENEWAL_DELAY = Duration.ofSeconds(1);
 
     private final TokenIssuer issuer;
@@ -34,7 +32,6 @@ public final class TemporaryTokenSource implements AutoCloseable {
     private final TokenPolicy policy;
     private final Clock clock;
     private final ProxyMetrics metrics;
-    // One thread: this is what makes issuance single-flight.
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "temporary-token-issuer");
         thread.setDaemon(true);
@@ -57,20 +54,15 @@ public final class TemporaryTokenSource implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    /** Requests the first token, in the background. */
     public synchronized void start() {
         scheduleIssue(Duration.ZERO);
     }
 
-    /** The current token if it can still be used, without waiting. */
     public synchronized Optional<TemporaryToken> usableToken() {
         return Optional.ofNullable(current).filter(token -> token.isUsableAt(clock.instant()));
     }
 
-    /**
-     * Completes with the next usable token: at once if one is held, else when the next issuance succeeds. The
-     * future is the caller's own; cancelling or timing it out affects no one else.
-     */
+    /** The future is the caller's own: cancelling or timing it out affects no one else. */
     public synchronized CompletableFuture<TemporaryToken> nextUsableToken() {
         Optional<TemporaryToken> usable = usableToken();
         if (usable.isPresent()) {
@@ -96,11 +88,7 @@ public final class TemporaryTokenSource implements AutoCloseable {
             Optional.ofNullable(nextAttempt).map(at -> now.isAfter(at) ? Duration.ZERO : Duration.between(now, at)));
     }
 
-    /**
-     * An upstream answered 401 to a request made with {@code rejected}: drop it and get a fresh one, at most once
-     * per {@link TokenPolicy#rejectionCooldown()} so that an upstream that rejects every token cannot make the
-     * proxy hammer the token service.
-     */
+    /** An upstream's 401 drops the token, at most once per cooldown: the token service must not be hammered. */
     public synchronized void reportRejected(TemporaryToken rejected) {
         Instant now = clock.instant();
         if (current == rejected && !now.isBefore(lastDrop.plus(policy.rejectionCooldown()))) {
@@ -129,8 +117,8 @@ public final class TemporaryTokenSource implements AutoCloseable {
                 return;
             }
         }
-        Instant expires = policy.deadline().filter(deadline -> deadline.isBefore(now.plus(policy.lifetime())))
-            .orElse(now.plus(policy.lifetime()));
+        Instant full = now.plus(policy.lifetime());
+        Instant expires = policy.deadline().filter(full::isAfter).orElse(full);
         long started = System.nanoTime();
         try {
             TemporaryToken token;
@@ -144,28 +132,24 @@ public final class TemporaryTokenSource implements AutoCloseable {
                 throw new CallFailure("token service granted a token that is already expired or about to ("
                     + token.expires() + ")", true);
             }
-            onIssued(token);
+            synchronized (this) {
+                metrics.tokenIssued(current != null, token.expires());
+                LOG.info("{} temporary token for {} permission(s), valid until {}",
+                    current != null ? "renewed" : "issued", permissions.size(), token.expires());
+                current = token;
+                failures = 0;
+                lastFailure = null;
+                Duration untilRenewal = Duration.between(clock.instant(), token.renewAt());
+                scheduleIssue(untilRenewal.compareTo(MIN_RENEWAL_DELAY) < 0 ? MIN_RENEWAL_DELAY : untilRenewal);
+            }
+            // Outside the lock: each waiter re-dispatches a request, and none of that should hold up usableToken().
+            List.copyOf(waiters).forEach(waiter -> waiter.complete(token));
         } catch (CallFailure e) {
             onFailure(e);
         } catch (RuntimeException | Error e) {
-            // Whatever went wrong, the next attempt must still be scheduled, or renewals would stop for good.
+            // The next attempt must still be scheduled, or renewals would stop for good.
             onFailure(new CallFailure("unexpected failure: " + e.getClass().getSimpleName(), true));
         }
-    }
-
-    private void onIssued(TemporaryToken token) {
-        synchronized (this) {
-            metrics.tokenIssued(current != null, token.expires());
-            LOG.info("{} temporary token for {} permission(s), valid until {}", current != null ? "renewed" : "issued",
-                permissions.size(), token.expires());
-            current = token;
-            failures = 0;
-            lastFailure = null;
-            Duration untilRenewal = Duration.between(clock.instant(), token.renewAt());
-            scheduleIssue(untilRenewal.compareTo(MIN_RENEWAL_DELAY) < 0 ? MIN_RENEWAL_DELAY : untilRenewal);
-        }
-        // Outside the lock: each waiter re-dispatches a request, and none of that should hold up usableToken().
-        List.copyOf(waiters).forEach(waiter -> waiter.complete(token));
     }
 
     private synchronized void onFailure(CallFailure e) {
@@ -191,7 +175,6 @@ public final class TemporaryTokenSource implements AutoCloseable {
         return policy.deadline().filter(deadline -> !now.isBefore(deadline)).isPresent();
     }
 
-    /** How tokens are asked for and retried. */
     public record TokenPolicy(Duration lifetime, Optional<Instant> deadline, Backoff backoff,
                               Duration clientErrorRetry, Duration rejectionCooldown) {
 

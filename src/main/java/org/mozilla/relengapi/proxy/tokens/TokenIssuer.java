@@ -14,10 +14,7 @@ import org.mozilla.relengapi.proxy.controlplane.CallFailure;
 import org.mozilla.relengapi.proxy.controlplane.ControlPlane;
 import org.mozilla.relengapi.proxy.controlplane.Secret;
 
-/**
- * Asks the token service for one temporary token: a POST with the issuing token as Bearer. Every message it
- * produces is free of both the issuing token and the temporary token.
- */
+/** Asks the token service for a temporary token, the issuing token as Bearer; its messages hold neither token. */
 public final class TokenIssuer {
     private final ControlPlane controlPlane;
     private final URI tokensUrl;
