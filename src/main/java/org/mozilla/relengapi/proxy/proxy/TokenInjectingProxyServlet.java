@@ -270,7 +270,10 @@ public final class TokenInjectingProxyServlet extends AsyncProxyServlet {
         sendProxyResponseError(request, response, clientFailed ? clientRequestStatus(failure) : proxyResponseStatus(failure));
     }
 
-    /** The proxy's JSON error, unless the answer is committed (then Jetty cuts it) or the proxy's stop cut it. */
+    /**
+     * The proxy's JSON error (a 4xx is the client's failure, a 5xx the upstream's), unless the answer is committed (then
+     * Jetty cuts it) or the proxy's stop cut it.
+     */
     @Override
     protected void sendProxyResponseError(HttpServletRequest request, HttpServletResponse response, int status) {
         Throwable failure = (Throwable) request.getAttribute(FAILURE);
@@ -283,7 +286,7 @@ public final class TokenInjectingProxyServlet extends AsyncProxyServlet {
         try {
             response.reset();
             response.setHeader("Connection", "close");
-            if (request.getAttribute(CLIENT_FAILED) != null) {
+            if (status < 500) {
                 JsonResponses.error(response, status, "bad_request_body", "the request body ended early: " + reason);
                 return;
             }
