@@ -14,8 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.BasicAuthentication;
 import org.eclipse.jetty.client.EarlyHintsProtocolHandler;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpProxy;
+import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.ProcessingProtocolHandler;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -27,8 +30,9 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig.Route;
-import org.mozilla.relengapi.proxy.controlplane.EgressProxies;
 import org.mozilla.relengapi.proxy.controlplane.CallFailure;
+import org.mozilla.relengapi.proxy.controlplane.EgressProxies;
+import org.mozilla.relengapi.proxy.controlplane.Secret;
 import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.tokens.TemporaryToken;
 import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource;
@@ -39,8 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Forwards each request to its route's upstream with {@code Authorization: Bearer <temporary token>}: the token is
  * added in {@link #addProxyHeaders}; Jetty's {@link AsyncProxyServlet} does the rest (streaming with non-blocking
- * servlet I/O, so a slow client holds no thread), customised through its hooks. One
- * servlet serves every route, so its one HTTP client (Jetty's model) shares keep-alive connections across routes.
+ * servlet I/O, so a slow client holds no thread), customised through its hooks. One servlet serves every route, so
+ * its one HTTP client (Jetty's model) shares keep-alive connections across routes.
  *
  * <p>A request that arrives while no usable token is held is suspended (holding no thread) until the next token
  * arrives or {@link #TOKEN_WAIT} passes, then answered 503.
@@ -266,7 +270,10 @@ public final class TokenInjectingProxyServlet extends AsyncProxyServlet {
         sendProxyResponseError(request, response, clientFailed ? clientRequestStatus(failure) : proxyResponseStatus(failure));
     }
 
-    /** The proxy's JSON error, unless the answer is committed (then Jetty cuts it) or the proxy's stop cut it. */
+    /**
+     * The proxy's JSON error (a 4xx is the client's failure, a 5xx the upstream's), unless the answer is committed (then
+     * Jetty cuts it) or the proxy's stop cut it.
+     */
     @Override
     protected void sendProxyResponseError(HttpServletRequest request, HttpServletResponse response, int status) {
         Throwable failure = (Throwable) request.getAttribute(FAILURE);
@@ -279,7 +286,7 @@ public final class TokenInjectingProxyServlet extends AsyncProxyServlet {
         try {
             response.reset();
             response.setHeader("Connection", "close");
-            if (request.getAttribute(CLIENT_FAILED) != null) {
+            if (status < 500) {
                 JsonResponses.error(response, status, "bad_request_body", "the request body ended early: " + reason);
                 return;
             }
@@ -319,7 +326,22 @@ public final class TokenInjectingProxyServlet extends AsyncProxyServlet {
         // final answer is taken for the answer itself. Both are dropped: the final answer follows on its own.
         client.getProtocolHandlers().put(new ProcessingProtocolHandler());
         client.getProtocolHandlers().put(new EarlyHintsProtocolHandler());
-        EgressHttpProxy.configure(client, egress);
+        for (EgressProxies.ForwardProxy proxy : egress.proxies()) {
+            HttpProxy forward = new HttpProxy(new Origin.Address(proxy.host(), proxy.port()), false) {
+                // Takes the upstream calls the rules send its way: CONNECT for https, absolute-form for http.
+                @Override
+                public boolean matches(Origin origin) {
+                    Origin.Address target = origin.getAddress();
+                    return egress.proxyFor(origin.getScheme(), target.getHost(), target.getPort())
+                        .filter(proxy::equals).isPresent();
+                }
+            };
+            client.getProxyConfiguration().addProxy(forward);
+            // Preemptive: Jetty sends a result stored for the proxy's URI with the requests and CONNECTs through it.
+            proxy.user().ifPresent(user -> client.getAuthenticationStore().addAuthenticationResult(
+                new BasicAuthentication.BasicResult(forward.getURI(), HttpHeader.PROXY_AUTHORIZATION, user,
+                    proxy.password().map(Secret::reveal).orElse(""))));
+        }
         return client;
     }
 

@@ -6,8 +6,8 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,12 +23,12 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.mozilla.relengapi.proxy.cli.ProxyConfig;
-import org.mozilla.relengapi.proxy.controlplane.EgressProxies;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig.IssuingToken;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig.Route;
 import org.mozilla.relengapi.proxy.controlplane.CallFailure;
+import org.mozilla.relengapi.proxy.controlplane.EgressProxies;
 import org.mozilla.relengapi.proxy.controlplane.Secret;
 import org.mozilla.relengapi.proxy.logging.LogFormat;
-import org.mozilla.relengapi.proxy.cli.ProxyConfig.Route;
-import org.mozilla.relengapi.proxy.cli.ProxyConfig.IssuingToken;
 
 /**
  * What {@code --dev} runs in front of the proxy: on one loopback port, a Taskcluster queue serving a demo task

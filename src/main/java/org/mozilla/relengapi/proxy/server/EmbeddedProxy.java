@@ -107,7 +107,8 @@ public final class EmbeddedProxy implements AutoCloseable {
                 return startup;
             }
             if (t instanceof java.net.BindException) {
-                return new StartupException("cannot listen on " + config.bind() + ":" + config.port() + ": " + CallFailure.describe(t));
+                return new StartupException("cannot listen on " + config.bind() + ":" + config.port() + ": "
+                    + CallFailure.describe(t));
             }
         }
         return new StartupException("start-up failed: " + failure);
@@ -152,7 +153,9 @@ public final class EmbeddedProxy implements AutoCloseable {
             inFlight.shutdown().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             cut = inFlight.getCurrentRequestCount();
-            resetClientConnections();
+            // Each client of a cut request sees an error: left to Jetty's stop, one with no answer yet would get an HTML
+            // 500, and a body without a length a clean close, which an HTTP/1.0 client takes for the whole file.
+            connector.getConnectedEndPoints().forEach(StopCutException::cut);
         }
         server.stop();
         if (cut > 0) {
@@ -160,14 +163,5 @@ public final class EmbeddedProxy implements AutoCloseable {
         } else {
             LOG.info("stopped: every in-flight request finished");
         }
-    }
-
-    /**
-     * Resets every client connection still open, so that each client of a cut request sees an error. Left to Jetty's
-     * stop, a request that had no answer yet would get Jetty's HTML 500 page, and a body without a length would end
-     * with a clean close, which an HTTP/1.0 client takes for the whole file.
-     */
-    private void resetClientConnections() {
-        connector.getConnectedEndPoints().forEach(StopCutException::cut);
     }
 }

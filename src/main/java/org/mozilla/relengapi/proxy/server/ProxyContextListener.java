@@ -71,8 +71,8 @@ public final class ProxyContextListener implements ServletContextListener {
     private void register(ServletContext context, ProxyConfig config) {
         RouteTable routes = new RouteTable(config.routes(), config.catchAll().map(upstream -> new Route("", upstream)));
         addFilter(context, "request-metrics", new RequestMetricsFilter(metrics, request -> {
-            String path = RequestGuardFilter.rawPath(request);
-            return ReservedPaths.label(path).orElseGet(() -> routes.label(path));
+            return ReservedPaths.label(request.getServletPath())
+                .orElseGet(() -> routes.label(RequestGuardFilter.rawPath(request)));
         }));
         addFilter(context, "request-guard", new RequestGuardFilter());
 
@@ -97,7 +97,8 @@ public final class ProxyContextListener implements ServletContextListener {
             // In a container that is not Jetty, the upstream client gets a thread pool of its own.
             proxy.setInitParameter("maxThreads", "128");
         }
-        proxy.addMapping("/");
+        // "/*", not the default servlet's "/": a container's extension mappings (*.jsp...) would win over that one.
+        proxy.addMapping("/*");
         context.addServlet("reserved-paths", new ReservedPaths(config.taskId(), started.scopes(), started.tokens(), metrics))
             .addMapping(ReservedPaths.PATHS.keySet().toArray(String[]::new));
     }

@@ -22,8 +22,8 @@ import org.mozilla.relengapi.proxy.testsupport.Answer;
 import org.mozilla.relengapi.proxy.testsupport.Eventually;
 import org.mozilla.relengapi.proxy.testsupport.HttpFake;
 import org.mozilla.relengapi.proxy.testsupport.ProxyUnderTest;
-import org.mozilla.relengapi.proxy.testsupport.Scripts;
 import org.mozilla.relengapi.proxy.testsupport.ScriptedUpstream;
+import org.mozilla.relengapi.proxy.testsupport.Scripts;
 import org.mozilla.relengapi.proxy.testsupport.SecretLeakCheck;
 import org.mozilla.relengapi.proxy.testsupport.TestCertificates;
 

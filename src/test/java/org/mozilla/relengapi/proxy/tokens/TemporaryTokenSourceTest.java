@@ -23,10 +23,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.controlplane.Backoff;
-import org.mozilla.relengapi.proxy.controlplane.Secret;
 import org.mozilla.relengapi.proxy.controlplane.CallFailure;
+import org.mozilla.relengapi.proxy.controlplane.Secret;
+import org.mozilla.relengapi.proxy.metrics.ProxyMetrics;
 import org.mozilla.relengapi.proxy.tokens.TemporaryTokenSource.TokenPolicy;
 
 /** The token source's scheduling, with the issuer as a Mockito seam (the HTTP side is covered over sockets). */

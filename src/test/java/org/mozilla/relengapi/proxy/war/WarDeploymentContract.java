@@ -142,6 +142,15 @@ abstract class WarDeploymentContract {
         assertEquals("/a%2Bb%3A%40", tooltool.lastRequest().rawPath());
     }
 
+    /** Containers map *.jsp (Jetty also *.jspx, *.xsp...) to their own servlets: a route's path is forwarded all the same. */
+    @ParameterizedTest
+    @ValueSource(strings = {"x.jsp", "x.JSPX", "x.jspf", "x.xsp"})
+    void aRoutePathThatLooksLikeAPageOfTheContainerIsForwarded(String name) throws Exception {
+        HttpResponse<String> response = get("/" + CONTEXT + "/tooltool/pages/" + name);
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("/pages/" + name, tooltool.lastRequest().rawPath());
+    }
+
     /** Some reach the proxy's JSON refusal, some the container's own (see the README): none reaches the upstream. */
     @ParameterizedTest
     @ValueSource(strings = {"//x", "a%2Fb", "a%5Cb", "a;b", "%2e%2e/x", "..%2Fx"})
