@@ -382,8 +382,8 @@ public final class CommandLine {
         String logFormat;
 
         @Parameter(names = "--dev", description = "Run against an embedded local stack (queue, token issuer, echo "
-            + "upstreams) on loopback: no task id or token needed. Only --port and --bind apply (bind default "
-            + "127.0.0.1)")
+            + "upstreams) on loopback: no task id or token needed. Only --port, --bind and --log-format apply (bind "
+            + "default 127.0.0.1)")
         Boolean dev;
 
         @Parameter(names = {"-h", "--help"}, help = true, description = "Print this help and exit")

@@ -36,8 +36,13 @@ public record ProxyConfig(String taskId, IssuingToken issuingToken, URI rootUrl,
                 throw new IllegalArgumentException(
                     "a prefix is one path segment of letters, digits, '.', '_', '~' or '-'");
             }
-            upstream = URI.create(upstream.toString().replaceAll("/+$", ""));
+            upstream = withoutTrailingSlashes(upstream);
         }
+    }
+
+    /** A base URL to append paths to: {@code https://host/base/} and {@code https://host/base} are the same base. */
+    public static URI withoutTrailingSlashes(URI url) {
+        return URI.create(url.toString().replaceAll("/+$", ""));
     }
 
     /** Where the issuing token comes from. A file is read for every issuance: the token rotates without a restart. */

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.mozilla.relengapi.proxy.cli.ProxyConfig;
 import org.mozilla.relengapi.proxy.controlplane.Backoff;
 import org.mozilla.relengapi.proxy.controlplane.CallFailure;
 import org.mozilla.relengapi.proxy.controlplane.ControlPlane;
@@ -27,7 +28,7 @@ public final class QueueClient {
     }
 
     public static URI queueBaseFor(URI rootUrl) {
-        String root = rootUrl.toString().replaceAll("/+$", "");
+        String root = ProxyConfig.withoutTrailingSlashes(rootUrl).toString();
         boolean legacy = root.equals("https://taskcluster.net");
         return URI.create(legacy ? "https://queue.taskcluster.net/v1/" : root + "/api/queue/v1/");
     }

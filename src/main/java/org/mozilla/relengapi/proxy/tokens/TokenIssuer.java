@@ -1,5 +1,6 @@
 package org.mozilla.relengapi.proxy.tokens;
 
+import com.google.gson.JsonElement;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -48,9 +49,10 @@ public final class TokenIssuer {
     }
 
     /** The service may shorten a token's life; it never lengthens what the proxy asked for. */
-    private static Instant earlier(Instant requested, String answered) {
+    private static Instant earlier(Instant requested, JsonElement answered) {
         try {
-            Instant expires = answered == null ? requested : OffsetDateTime.parse(answered).toInstant();
+            Instant expires = answered == null || !answered.isJsonPrimitive() ? requested
+                : OffsetDateTime.parse(answered.getAsString()).toInstant();
             return expires.isBefore(requested) ? expires : requested;
         } catch (DateTimeParseException e) {
             return requested;
@@ -61,7 +63,7 @@ public final class TokenIssuer {
     }
 
     private record Answer(Result result) {
-        private record Result(String token, String expires) {
+        private record Result(String token, JsonElement expires) {
         }
     }
 }
