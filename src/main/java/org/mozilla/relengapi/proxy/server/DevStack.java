@@ -109,6 +109,12 @@ public final class DevStack {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
+            // The body is read to its end before the answer: answering first would cut a large upload short (a 502).
+            Content.Source.consumeAll(request, Callback.from(() -> answer(request, response, callback), callback::failed));
+            return true;
+        }
+
+        private void answer(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
             Object body;
             if (path.equals(QUEUE_TASK + TASK_ID)) {
@@ -127,7 +133,6 @@ public final class DevStack {
             }
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             Content.Sink.write(response, true, GSON.toJson(body) + "\n", callback);
-            return true;
         }
 
         private static Map<String, Object> echo(Request request, String rest) {

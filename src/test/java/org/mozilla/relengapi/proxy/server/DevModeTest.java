@@ -71,6 +71,22 @@ class DevModeTest {
     }
 
     @Test
+    void aLargeUploadReachesTheEchoWhole() throws Exception {
+        Launcher.Started started = startDev();
+        try {
+            for (int i = 0; i < 5; i++) {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(started.proxy().uri().resolve(
+                    "/treestatus/upload")).POST(HttpRequest.BodyPublishers.ofByteArray(new byte[5_000_000])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode(), response.body());
+                assertEquals("POST", JsonParser.parseString(response.body()).getAsJsonObject().get("method").getAsString());
+            }
+        } finally {
+            started.proxy().close();
+        }
+    }
+
+    @Test
     void itPrintsWhatItStarted() {
         Launcher.Started started = startDev();
         try {
