@@ -92,14 +92,15 @@ final class HeaderForwarding {
 
     /** The lines that are not hop-by-hop: {@link #HOP_BY_HOP}, {@code Proxy-*}, and those {@code Connection} names. */
     private static List<HttpField> endToEnd(HttpFields fields) {
-        Set<String> named = new HashSet<>(HOP_BY_HOP);
+        Set<String> named = new HashSet<>();
         for (String value : fields.getValuesList(HttpHeader.CONNECTION)) {
             for (String token : value.split(",")) {
                 named.add(token.trim().toLowerCase(Locale.ROOT));
             }
         }
-        return fields.stream()
-            .filter(field -> !named.contains(field.getLowerCaseName()) && !field.getLowerCaseName().startsWith("proxy-"))
-            .toList();
+        return fields.stream().filter(field -> {
+            String name = field.getLowerCaseName();
+            return !HOP_BY_HOP.contains(name) && !name.startsWith("proxy-") && !named.contains(name);
+        }).toList();
     }
 }
